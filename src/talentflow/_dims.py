@@ -1,0 +1,53 @@
+"""Names of dimensions, variables and groups: the vocabulary of talentflow's API.
+
+Every labelled object talentflow accepts or returns uses these names, so they are
+defined once here and imported everywhere else.
+"""
+
+from typing import Final
+
+# Dimensions
+TIME: Final = "time"
+SECTOR: Final = "sector"
+DESTINATION: Final = "destination"
+SHOCK: Final = "shock"
+CHAIN: Final = "chain"
+DRAW: Final = "draw"
+SAMPLE_DIMS: Final = (CHAIN, DRAW)
+
+# Input variables of the outflow model
+OUTFLOW: Final = "outflow"
+OUTFLOW_TOTAL: Final = "outflow_total"
+WORKFORCE: Final = "workforce"
+
+# Posterior variables of the outflow model
+BASELINE: Final = "baseline"
+BASELINE_MEAN: Final = "baseline_mean"
+BASELINE_SD: Final = "baseline_sd"
+TREND: Final = "trend"
+TREND_SLOPE: Final = "trend_slope"
+TREND_SIGMA: Final = "trend_sigma"
+TREND_SCALE: Final = "trend_scale"
+SLOPE_SIGMA: Final = "slope_sigma"
+SHOCK_EFFECT: Final = "shock_effect"
+SHOCK_MEAN: Final = "shock_mean"
+SHOCK_SECTOR_SD: Final = "shock_sector_sd"
+SHOCK_DECAY: Final = "shock_decay"
+DESTINATION_PREFERENCE: Final = "destination_preference"
+DESTINATION_SECTOR_SD: Final = "destination_sector_sd"
+DESTINATION_SHARE: Final = "destination_share"
+OVERDISPERSION: Final = "overdispersion"
+OUTFLOW_RATE: Final = "outflow_rate"
+
+# Forecast variables
+EXPECTED_OUTFLOW: Final = "expected_outflow"
+
+# Groups of the DataTree a fit or forecast returns
+POSTERIOR: Final = "posterior"
+PRIOR: Final = "prior"
+PRIOR_PREDICTIVE: Final = "prior_predictive"
+SAMPLE_STATS: Final = "sample_stats"
+OBSERVED_DATA: Final = "observed_data"
+CONSTANT_DATA: Final = "constant_data"
+PREDICTIONS: Final = "predictions"
+PREDICTIONS_CONSTANT_DATA: Final = "predictions_constant_data"

@@ -1,0 +1,110 @@
+"""Reusable checks on labelled arrays; each returns a list of problem sentences.
+
+Validators of every model family compose these, collect all problems and raise one
+:class:`~talentflow.DataError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+
+import numpy as np
+import xarray as xr
+
+_MAX_LISTED = 3
+
+
+def _where(da: xr.DataArray, mask: np.ndarray) -> str:
+    """Describe up to three coordinates where ``mask`` is true."""
+    idx = np.argwhere(mask)
+    parts = []
+    for row in idx[:_MAX_LISTED]:
+        labels = []
+        for dim, i in zip(da.dims, row, strict=True):
+            value = da[dim].values[i] if dim in da.coords else i
+            if np.issubdtype(np.asarray(value).dtype, np.datetime64):
+                value = str(np.datetime64(value, "M"))
+            labels.append(f"{dim}={value!r}" if isinstance(value, str) else f"{dim}={value}")
+        parts.append("(" + ", ".join(labels) + ")")
+    more = f" and {len(idx) - _MAX_LISTED} more" if len(idx) > _MAX_LISTED else ""
+    return ", ".join(parts) + more
+
+
+def dims_problems(name: str, da: xr.DataArray, allowed: Iterable[tuple[str, ...]]) -> list[str]:
+    """Check that ``da`` has one of the ``allowed`` sets of dims (any order)."""
+    options = list(allowed)
+    if any(set(da.dims) == set(opt) and len(da.dims) == len(opt) for opt in options):
+        return []
+    wanted = " or ".join(str(opt) for opt in options)
+    return [f"{name}: dims are {da.dims}, expected {wanted} (rule: dims)"]
+
+
+def numeric_problems(name: str, da: xr.DataArray) -> list[str]:
+    """Check that values are real numbers."""
+    if np.issubdtype(da.dtype, np.number) and not np.issubdtype(da.dtype, np.complexfloating):
+        return []
+    return [f"{name}: values must be numeric, got dtype {da.dtype} (rule: numeric)"]
+
+
+def count_problems(name: str, da: xr.DataArray) -> list[str]:
+    """Check non-negative, finite, integer-valued counts (NaN allowed: not observed)."""
+    if numeric_problems(name, da):
+        return numeric_problems(name, da)
+    values = np.asarray(da.values, dtype=np.float64)
+    problems = []
+    infinite = np.isinf(values)
+    if infinite.any():
+        problems.append(f"{name}: infinite count at {_where(da, infinite)} (rule: finite)")
+    finite = np.isfinite(values)
+    negative = finite & (values < 0)
+    if negative.any():
+        problems.append(f"{name}: negative count at {_where(da, negative)} (rule: counts >= 0)")
+    fractional = finite & (values != np.round(values))
+    if fractional.any():
+        problems.append(
+            f"{name}: fractional count at {_where(da, fractional)} (rule: whole numbers)"
+        )
+    return problems
+
+
+def positive_problems(name: str, da: xr.DataArray) -> list[str]:
+    """Check strictly positive, finite values with nothing missing."""
+    if numeric_problems(name, da):
+        return numeric_problems(name, da)
+    values = np.asarray(da.values, dtype=np.float64)
+    problems = []
+    missing = np.isnan(values)
+    if missing.any():
+        problems.append(f"{name}: missing value at {_where(da, missing)} (rule: no NaN)")
+    bad = ~missing & ~(np.isfinite(values) & (values > 0))
+    if bad.any():
+        problems.append(
+            f"{name}: zero, negative or infinite value at {_where(da, bad)} "
+            "(rule: finite and > 0)"
+        )
+    return problems
+
+
+def label_problems(dim: str, ds: xr.Dataset) -> list[str]:
+    """Check that a dimension is present, non-empty and has unique labels."""
+    if dim not in ds.dims:
+        return []
+    if ds.sizes[dim] == 0:
+        return [f"{dim}: dimension is empty (rule: at least one {dim})"]
+    if dim not in ds.coords:
+        return [f"{dim}: dimension has no coordinate labels (rule: labelled coordinates)"]
+    labels = ds[dim].to_index()
+    if labels.has_duplicates:
+        dups = sorted({str(v) for v in labels[labels.duplicated()]})
+        return [f"{dim}: duplicate labels {dups} (rule: unique labels)"]
+    return []
+
+
+def unknown_variables(ds: xr.Dataset, known: Iterable[Hashable]) -> list[str]:
+    """List data variables that the model does not use (likely typos)."""
+    allowed = set(known)
+    return [
+        f"{name}: unknown variable (rule: one of {sorted(map(str, allowed))})"
+        for name in ds.data_vars
+        if name not in allowed
+    ]

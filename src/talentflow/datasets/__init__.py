@@ -1,0 +1,6 @@
+"""Simulators with known truth and bundled examples."""
+
+from talentflow.datasets.relocation import load_relocation_2022
+from talentflow.datasets.simulate import simulate_outflow
+
+__all__ = ["load_relocation_2022", "simulate_outflow"]

@@ -1,0 +1,138 @@
+"""Forecast scenarios: hypothetical shocks, changed workforce, diverted destinations."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._config import to_dict
+from talentflow.data import checks
+from talentflow.models.shocks import Shock
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """A what-if for :meth:`OutflowModel.forecast`.
+
+    Parameters
+    ----------
+    shocks : tuple of Shock
+        Hypothetical shocks within the horizon. Each shock's size is ``effect`` if
+        given, else copied draw by draw from the fitted shock named by ``like``, else
+        drawn from the fitted pooled distribution of shock sizes.
+    workforce : xarray.DataArray, optional
+        Workforce over the horizon, dims ``(sector,)`` or ``(time, sector)`` (the
+        forecast months); sectors it leaves out keep their last observed workforce.
+    destination_weights : mapping of str to float, optional
+        Multipliers of destination shares (renormalised over destinations): ``0``
+        closes a destination and diverts its flow to the others.
+
+    Examples
+    --------
+    >>> s = Scenario(shocks=(Shock(name="wave2", start="2024-06", like="mobilization"),))
+    >>> s.shocks[0].like
+    'mobilization'
+    """
+
+    shocks: tuple[Shock, ...] = ()
+    workforce: xr.DataArray | None = None
+    destination_weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shocks", tuple(self.shocks))
+        object.__setattr__(self, "destination_weights", dict(self.destination_weights))
+
+    def describe(self) -> str:
+        """Return a JSON description (for the forecast's attrs)."""
+        wf = None if self.workforce is None else {
+            "dims": list(map(str, self.workforce.dims)),
+            "mean": float(self.workforce.mean()),
+        }
+        return json.dumps(
+            {
+                "shocks": to_dict(self.shocks),
+                "workforce": wf,
+                "destination_weights": self.destination_weights,
+            }
+        )
+
+
+def scenario_problems(
+    scenario: Scenario,
+    *,
+    sectors: np.ndarray,
+    destinations: np.ndarray,
+    future: np.ndarray,
+    fitted_shocks: tuple[str, ...],
+) -> list[str]:
+    """List every problem of ``scenario`` against a fitted model and forecast months."""
+    problems: list[str] = []
+    known_sectors = {str(s) for s in sectors}
+    first, last = np.datetime64(future[0], "M"), np.datetime64(future[-1], "M")
+    names = [s.name for s in scenario.shocks]
+    for shock in scenario.shocks:
+        where = f"scenario shock {shock.name!r}"
+        if shock.name in fitted_shocks or names.count(shock.name) > 1:
+            problems.append(f"{where}: name already used (rule: unique shock names)")
+        if not first <= shock.month <= last:
+            problems.append(
+                f"{where}: starts {shock.start}, outside the forecast months {first}..{last} "
+                "(rule: a scenario shock starts within the horizon)"
+            )
+        unknown = sorted(set(shock.sectors or ()) - known_sectors)
+        if unknown:
+            problems.append(f"{where}: unknown sector(s) {unknown} (rule: sectors of the fit)")
+        if shock.like is not None and shock.like not in fitted_shocks:
+            problems.append(
+                f"{where}: like={shock.like!r} is not a fitted shock {list(fitted_shocks)} "
+                "(rule: like names a fitted shock)"
+            )
+        if shock.effect is None and shock.like is None and not fitted_shocks:
+            problems.append(
+                f"{where}: the model has no fitted shocks to draw a size from "
+                "(rule: give effect= or fit a model with shocks)"
+            )
+    problems += _workforce_problems(scenario.workforce, known_sectors, future)
+    unknown_d = sorted(set(scenario.destination_weights) - {str(d) for d in destinations})
+    if unknown_d:
+        problems.append(
+            f"scenario destination_weights: unknown destination(s) {unknown_d} "
+            "(rule: destinations of the fit)"
+        )
+    weights = list(scenario.destination_weights.values())
+    if any(not (isinstance(w, int | float) and math.isfinite(w) and w >= 0) for w in weights):
+        problems.append("scenario destination_weights: weights must be finite and >= 0")
+    return problems
+
+
+def _workforce_problems(
+    workforce: xr.DataArray | None, known_sectors: set[str], future: np.ndarray
+) -> list[str]:
+    if workforce is None:
+        return []
+    name = "scenario workforce"
+    if not isinstance(workforce, xr.DataArray):
+        return [f"{name}: expected an xarray.DataArray, got {type(workforce).__name__}"]
+    problems = checks.dims_problems(name, workforce, [(D.SECTOR,), (D.TIME, D.SECTOR)])
+    if problems:
+        return problems
+    if D.SECTOR not in workforce.coords:
+        problems.append(f"{name}: sector has no labels (rule: labelled coordinates)")
+    else:
+        unknown = sorted({str(s) for s in workforce[D.SECTOR].values} - known_sectors)
+        if unknown:
+            problems.append(f"{name}: unknown sector(s) {unknown} (rule: sectors of the fit)")
+    if D.TIME in workforce.dims and (
+        D.TIME not in workforce.coords
+        or workforce.sizes[D.TIME] != len(future)
+        or not np.array_equal(workforce[D.TIME].values.astype("datetime64[M]"),
+                              future.astype("datetime64[M]"))
+    ):
+        problems.append(f"{name}: time must be exactly the forecast months (rule: horizon)")
+    return problems + checks.positive_problems(name, workforce)

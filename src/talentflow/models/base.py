@@ -1,0 +1,149 @@
+"""What every talentflow model shares: config storage, fitted state, save and load."""
+
+from __future__ import annotations
+
+import json
+from talentflow._version import __version__
+from pathlib import Path
+from typing import Any, ClassVar, Self
+
+import xarray as xr
+
+from talentflow._config import config_hash, from_dict, to_dict
+from talentflow.exceptions import ConfigError, ModelFileError, NotFittedError
+
+
+def package_version() -> str:
+    """Return the installed talentflow version."""
+    return __version__
+
+
+def _compatible(saved: str, current: str) -> bool:
+    """Same major version, and same minor while the major is 0 (semantic versioning)."""
+    s, c = saved.split(".")[:2], current.split(".")[:2]
+    return s[0] == c[0] and (c[0] != "0" or s[1] == c[1])
+
+
+class BayesianModel[C]:
+    """Base of the model classes: stores a frozen config, holds the fit, saves and loads.
+
+    Subclasses set ``config_type`` and implement ``fit`` and ``forecast``.
+    """
+
+    config_type: ClassVar[type[Any]]
+
+    def __init__(self, config: C | None = None) -> None:
+        if config is None:
+            config = self.config_type()
+        if not isinstance(config, self.config_type):
+            raise ConfigError(
+                f"{type(self).__name__} needs a {self.config_type.__name__}, got "
+                f"{type(config).__name__}"
+            )
+        self._config: C = config
+        self._fit: xr.DataTree | None = None
+
+    def __repr__(self) -> str:
+        state = "fitted" if self._fit is not None else "not fitted"
+        return f"{type(self).__name__}({self._config!r}) [{state}]"
+
+    @property
+    def config(self) -> C:
+        """The frozen configuration."""
+        return self._config
+
+    @property
+    def model_id(self) -> str:
+        """A hash of the model class and configuration (checked on load)."""
+        return config_hash(type(self).__name__, self._config)
+
+    @property
+    def is_fitted(self) -> bool:
+        """Whether ``fit`` has run."""
+        return self._fit is not None
+
+    @property
+    def posterior_(self) -> xr.DataTree:
+        """The fit: ``posterior``, ``sample_stats``, ``observed_data`` and ``constant_data``.
+
+        A shallow copy, so restructuring it never touches the model.
+        """
+        return self._fitted().copy()
+
+    def _fitted(self) -> xr.DataTree:
+        if self._fit is None:
+            raise NotFittedError(f"{type(self).__name__} is not fitted yet: call fit(data) first")
+        return self._fit
+
+    def _stamp(self, tree: xr.DataTree) -> xr.DataTree:
+        """Record the package version, model class, id and config in a tree's attrs."""
+        tree.attrs.update(
+            talentflow_version=package_version(),
+            model_class=type(self).__name__,
+            model_id=self.model_id,
+            config=json.dumps(to_dict(self._config)),
+        )
+        return tree
+
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model to ``path``: netCDF (``.nc``) or zarr (``.zarr``).
+
+        The file holds the fit's groups and, in its attrs, the config as JSON, the
+        package version and the model id. No pickle is involved.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+        """
+        tree = self._fitted()
+        path = Path(path)
+        if path.suffix == ".zarr":
+            tree.to_zarr(path, mode="w")
+        elif path.suffix in (".nc", ".h5", ".netcdf"):
+            tree.to_netcdf(path, engine="h5netcdf", mode="w")
+        else:
+            raise ModelFileError(f"{path}: use a .nc (netCDF) or .zarr suffix")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self:
+        """Read a model written by :meth:`save`, checking class, id and version.
+
+        Raises
+        ------
+        ModelFileError
+            If the file is of another model class, from an incompatible version, or
+            its config does not match its model id.
+        """
+        path = Path(path)
+        if not path.exists():
+            raise ModelFileError(f"{path}: no such file")
+        engine = "zarr" if path.suffix == ".zarr" else "h5netcdf"
+        with xr.open_datatree(path, engine=engine) as stored:
+            tree = stored.load().copy()
+        attrs = tree.attrs
+        missing = {"talentflow_version", "model_class", "model_id", "config"} - set(attrs)
+        if missing:
+            raise ModelFileError(f"{path}: not a talentflow model file (no {sorted(missing)})")
+        if attrs["model_class"] != cls.__name__:
+            raise ModelFileError(
+                f"{path}: holds a {attrs['model_class']}, not a {cls.__name__}"
+            )
+        if not _compatible(str(attrs["talentflow_version"]), package_version()):
+            raise ModelFileError(
+                f"{path}: written by talentflow {attrs['talentflow_version']}, which this "
+                f"version ({package_version()}) cannot read"
+            )
+        try:
+            config = from_dict(cls.config_type, json.loads(str(attrs["config"])))
+        except (ConfigError, TypeError, ValueError) as err:
+            raise ModelFileError(f"{path}: its config cannot be read: {err}") from err
+        model = cls(config)
+        if model.model_id != attrs["model_id"]:
+            raise ModelFileError(
+                f"{path}: its config does not match its model id {attrs['model_id']} "
+                "(the file was altered or corrupted)"
+            )
+        model._fit = tree
+        return model

@@ -1,0 +1,194 @@
+"""The outflow model: emigration by sector x destination x month, with named shocks."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pymc as pm
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._config import to_dict
+from talentflow._typing import Backend, RandomSeed
+from talentflow.data.outflow import validate_outflow
+from talentflow.forecast.outflow import forecast_outflow
+from talentflow.forecast.scenario import Scenario
+from talentflow.models import kernels
+from talentflow.models.base import BayesianModel
+from talentflow.models.outflow_graph import (
+    OutflowConfig,
+    build_outflow_model,
+    model_arrays,
+    model_coords,
+    stored_variables,
+)
+from talentflow.sampling import SamplerOptions, sample, structure_key, warn_if_unconverged
+
+
+class OutflowModel(BayesianModel[OutflowConfig]):
+    """Hierarchical negative-binomial model of outflow by sector, destination and month.
+
+    ``log E[outflow(t, s, d)] = log workforce(t, s) + baseline(s) + trend(t, s)
+    + sum_k shock_effect(k, s) (1 - shock_decay(k)) ** (t - start_k)
+    + log destination_share(s, d)``, with sector baselines, trend scales, shock effects
+    and destination preferences partially pooled across sectors.
+
+    Parameters
+    ----------
+    config : OutflowConfig, optional
+        Shocks, trend kind and priors (defaults: no shocks, random-walk trend).
+
+    Examples
+    --------
+    >>> import talentflow as tf
+    >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=2, n_months=12,
+    ...                                        random_seed=0)
+    >>> model = tf.OutflowModel()
+    >>> model.fit(data, draws=100, tune=100, chains=2, random_seed=1, check=False).is_fitted
+    True
+    >>> fc = model.forecast(3, random_seed=2)
+    >>> dict(fc.predictions.outflow.sizes)
+    {'chain': 2, 'draw': 100, 'time': 3, 'sector': 2, 'destination': 2}
+    """
+
+    config_type = OutflowConfig
+
+    def fit(
+        self,
+        data: xr.Dataset,
+        *,
+        random_seed: RandomSeed,
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        cores: int | None = None,
+        target_accept: float = 0.8,
+        backend: Backend = "nutpie",
+        progress: bool = False,
+        check: bool = True,
+    ) -> OutflowModel:
+        """Validate ``data``, compile (cached by structure) and sample the posterior.
+
+        Parameters
+        ----------
+        data : xarray.Dataset
+            Outflow-model input; see :func:`talentflow.data.validate_outflow`.
+        random_seed : int or numpy.random.Generator
+            Seed of the sampler.
+        draws, tune, chains, cores, target_accept
+            NUTS settings.
+        backend : {"nutpie", "pymc"}
+            nutpie's compiled (numba) NUTS, or PyMC's own NUTS.
+        progress : bool
+            Show the sampler's progress bar.
+        check : bool
+            Warn with :class:`~talentflow.ConvergenceWarning` if R-hat, ESS or
+            divergences flag problems.
+
+        Returns
+        -------
+        OutflowModel
+            ``self``, with ``posterior_`` set.
+        """
+        options = SamplerOptions(
+            draws=draws, tune=tune, chains=chains, cores=cores,
+            target_accept=target_accept, backend=backend, progress=progress,
+        )
+        validate_outflow(data)
+        arrays = model_arrays(data, self.config)
+        coords = model_coords(data, self.config)
+        sizes = tuple(len(v) for v in coords.values())
+        key = structure_key(type(self).__name__, sizes, json.dumps(to_dict(self.config)))
+        tree = sample(
+            key=key,
+            build=lambda: build_outflow_model(data, self.config),
+            data=arrays,
+            coords=coords,
+            var_names=stored_variables(self.config, len(coords[D.DESTINATION])),
+            options=options,
+            random_seed=random_seed,
+        )
+        tree = self._with_data_groups(tree, data)
+        if check:
+            warn_if_unconverged(tree)
+        self._fit = self._stamp(tree)
+        return self
+
+    @staticmethod
+    def _with_data_groups(tree: xr.DataTree, data: xr.Dataset) -> xr.DataTree:
+        observed = data[[v for v in (D.OUTFLOW, D.OUTFLOW_TOTAL) if v in data]]
+        groups = {f"/{name}": node.to_dataset() for name, node in tree.children.items()}
+        groups[f"/{D.OBSERVED_DATA}"] = observed.copy(deep=True)
+        groups[f"/{D.CONSTANT_DATA}"] = data[[D.WORKFORCE]].copy(deep=True)
+        out = xr.DataTree.from_dict(groups)
+        out.attrs.update(tree.attrs)
+        return out
+
+    def sample_prior_predictive(
+        self, data: xr.Dataset, *, draws: int = 500, random_seed: RandomSeed
+    ) -> xr.DataTree:
+        """Draw parameters and outflow counts from the prior, on ``data``'s coordinates.
+
+        Returns a new DataTree with ``prior`` (parameters) and ``prior_predictive``
+        (``outflow``); the model stays as it was.
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=2, n_months=6,
+        ...                                        random_seed=0)
+        >>> prior = tf.OutflowModel().sample_prior_predictive(data, draws=50, random_seed=1)
+        >>> dict(prior.prior_predictive.outflow.sizes)
+        {'chain': 1, 'draw': 50, 'time': 6, 'sector': 2, 'destination': 2}
+        """
+        validate_outflow(data)
+        rng = np.random.default_rng(random_seed)
+        model = build_outflow_model(data, self.config)
+        names = stored_variables(self.config, data.sizes[D.DESTINATION])
+        prior_tree = pm.sample_prior_predictive(
+            draws=draws, model=model, var_names=names, random_seed=rng
+        )
+        prior = prior_tree[D.PRIOR].to_dataset()
+        prior = prior.assign_coords({k: v for k, v in model_coords(data, self.config).items()
+                                     if k in prior.dims})
+        mu = kernels.expected_outflow(
+            model_arrays(data, self.config)["log_workforce"],
+            np.log(prior[D.OUTFLOW_RATE].transpose(*D.SAMPLE_DIMS, D.TIME, D.SECTOR).values),
+            np.log(prior[D.DESTINATION_SHARE]
+                   .transpose(*D.SAMPLE_DIMS, D.SECTOR, D.DESTINATION).values),
+            np,
+        )
+        counts = kernels.draw_negative_binomial(rng, mu, prior[D.OVERDISPERSION].values)
+        predictive = xr.Dataset(
+            {D.OUTFLOW: ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR, D.DESTINATION), counts)},
+            coords={**{d: prior[d].values for d in D.SAMPLE_DIMS},
+                    **{d: data[d].values for d in (D.TIME, D.SECTOR, D.DESTINATION)}},
+        )
+        return self._stamp(xr.DataTree.from_dict(
+            {f"/{D.PRIOR}": prior, f"/{D.PRIOR_PREDICTIVE}": predictive}
+        ))
+
+    def forecast(
+        self,
+        horizon: int,
+        *,
+        scenario: Scenario | None = None,
+        random_seed: RandomSeed | None = None,
+    ) -> xr.DataTree:
+        """Forecast ``horizon`` months past the data; see :func:`talentflow.forecast.forecast_outflow`.
+
+        Returns a new DataTree whose ``predictions`` group holds
+        ``outflow(chain, draw, time, sector, destination)`` with real future months.
+        """
+        tree = forecast_outflow(
+            self._fitted(), self.config, horizon, scenario=scenario, random_seed=random_seed
+        )
+        return self._stamp(tree)
+
+    def summary(self, var_names: list[str] | None = None, **kwargs: Any) -> Any:
+        """Posterior summary table (ArviZ's :func:`arviz_stats.summary`)."""
+        import arviz_stats
+
+        return arviz_stats.summary(self._fitted(), var_names=var_names, **kwargs)

@@ -1,0 +1,253 @@
+"""Configuration and pure graph builder of the outflow model.
+
+The prior choices and their reasons are documented in ``docs/outflow.md``; in short,
+all scales are on the log-rate (multiplicative) scale, weakly informative, and every
+hierarchy is non-centred because cells are small and pooling is strong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._typing import FloatArray, TrendKind
+from talentflow.data._time import month_numbers
+from talentflow.exceptions import ConfigError, DataError
+from talentflow.models import kernels
+from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.priors import Beta, HalfNormal, Normal
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutflowPriors:
+    """Priors of the outflow model (all on the log monthly rate scale unless noted).
+
+    Examples
+    --------
+    >>> OutflowPriors().baseline_mean
+    Normal(mu=-6.0, sigma=2.0)
+    """
+
+    #: Pooled mean of the sector baselines: log monthly outflow per worker at the
+    #: first month. -6 is about 0.25% a month; sigma 2 spans 0.005%..13%.
+    baseline_mean: Normal = field(default_factory=lambda: Normal(mu=-6.0, sigma=2.0))
+    #: Spread of sector baselines around the pooled mean.
+    baseline_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=1.0))
+    #: Typical month-to-month innovation of the log-rate trend (pooled across sectors).
+    trend_scale: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.1))
+    #: Log-scale spread of the sectors' trend innovation scales around ``trend_scale``
+    #: (fixed, not sampled: with a handful of sectors a sampled spread makes a funnel).
+    trend_spread: float = 0.3
+    #: Innovation scale of the slope (local linear trend only).
+    slope_sigma: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.02))
+    #: Mean impact effect of each shock across sectors (log rate multiplier).
+    shock_mean: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.5))
+    #: Spread of a shock's sector effects around that shock's mean.
+    shock_sector_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.5))
+    #: Fraction of a shock's effect that fades each month (mean 2/7: half-life ~2 months).
+    shock_decay: Beta = field(default_factory=lambda: Beta(alpha=2.0, beta=5.0))
+    #: Scale of the global destination preference (zero-sum log shares).
+    destination_preference: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=1.5))
+    #: Spread of sector-specific destination preferences around the global one.
+    destination_sector_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.5))
+    #: Negative-binomial overdispersion phi (variance = mu + (phi mu)^2), a prior on
+    #: 1/sqrt(alpha) as the Stan prior-choice guidance recommends.
+    overdispersion: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.5))
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutflowConfig:
+    """Configuration of :class:`~talentflow.OutflowModel`.
+
+    Parameters
+    ----------
+    shocks : tuple of Shock
+        Named, dated shocks whose sector effects and decay are estimated.
+    trend : {"random_walk", "local_linear"}
+        The smooth trend per sector of the log rate.
+    priors : OutflowPriors
+        Prior distributions.
+
+    Examples
+    --------
+    >>> from talentflow import Shock
+    >>> cfg = OutflowConfig(shocks=(Shock(name="invasion", start="2022-03"),))
+    >>> cfg.trend
+    'random_walk'
+    """
+
+    shocks: tuple[Shock, ...] = ()
+    trend: TrendKind = "random_walk"
+    priors: OutflowPriors = field(default_factory=OutflowPriors)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shocks", tuple(self.shocks))
+        if self.trend not in ("random_walk", "local_linear"):
+            raise ConfigError(f"trend must be 'random_walk' or 'local_linear', got {self.trend!r}")
+        names = [s.name for s in self.shocks]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"shock names must be unique, got {names}")
+        for s in self.shocks:
+            if not isinstance(s, Shock):
+                raise ConfigError(f"shocks must be Shock objects, got {s!r}")
+            if s.is_hypothetical:
+                raise ConfigError(
+                    f"Shock {s.name!r}: effect, decay, like and sectors are for forecast "
+                    "scenarios; a fitted shock's size and decay are estimated"
+                )
+
+
+#: Posterior variables stored by a fit.
+def stored_variables(config: OutflowConfig, n_destinations: int) -> list[str]:
+    """Names of the posterior variables a fit keeps (the non-centred internals are dropped)."""
+    names = [D.BASELINE_MEAN, D.BASELINE_SD, D.BASELINE, D.TREND_SCALE, D.TREND_SIGMA, D.TREND, D.OVERDISPERSION, D.OUTFLOW_RATE, D.DESTINATION_SHARE]
+    if config.trend == "local_linear":
+        names += [D.SLOPE_SIGMA, D.TREND_SLOPE]
+    if config.shocks:
+        names += [D.SHOCK_MEAN, D.SHOCK_SECTOR_SD, D.SHOCK_EFFECT, D.SHOCK_DECAY]
+    if n_destinations > 1:
+        names += [D.DESTINATION_PREFERENCE, D.DESTINATION_SECTOR_SD]
+    return names
+
+
+def log_workforce(data: xr.Dataset) -> FloatArray:
+    """Return log workforce on the ``(time, sector)`` grid of ``data``."""
+    wf = data[D.WORKFORCE].broadcast_like(data[D.OUTFLOW].isel({D.DESTINATION: 0}, drop=True))
+    return np.log(wf.transpose(D.TIME, D.SECTOR).values.astype(np.float64))
+
+
+def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarray]:
+    """The values of the model's data containers for validated ``data`` (pure).
+
+    Raises
+    ------
+    DataError
+        If a configured shock falls outside the data's time range.
+    """
+    months = month_numbers(data[D.TIME].values)
+    problems = [
+        f"shock {s.name!r}: starts {s.start}, outside the data's months "
+        f"{np.datetime64(months[0], 'M')}..{np.datetime64(months[-1], 'M')} "
+        "(rule: a fitted shock starts within the data)"
+        for s in config.shocks
+        if not months[0] <= s.month.astype(np.int64) <= months[-1]
+    ]
+    if problems:
+        raise DataError(problems)
+    y = data[D.OUTFLOW].transpose(D.TIME, D.SECTOR, D.DESTINATION).values.astype(np.float64)
+    if D.OUTFLOW_TOTAL in data:
+        total = data[D.OUTFLOW_TOTAL].transpose(D.TIME, D.SECTOR).values.astype(np.float64)
+    else:
+        total = np.full(y.shape[:2], np.nan)
+    return {
+        "log_workforce": log_workforce(data),
+        "outflow_observed": np.nan_to_num(y),
+        "outflow_mask": np.isfinite(y).astype(np.float64),
+        "total_observed": np.nan_to_num(total),
+        "total_mask": np.isfinite(total).astype(np.float64),
+        "shock_age": shock_ages(config.shocks, months),
+    }
+
+
+def model_coords(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarray]:
+    """Coordinates of the model: the data's labels plus the shock names."""
+    return {
+        D.TIME: data[D.TIME].values,
+        D.SECTOR: data[D.SECTOR].values,
+        D.DESTINATION: data[D.DESTINATION].values,
+        D.SHOCK: np.array([s.name for s in config.shocks], dtype=object),
+    }
+
+
+def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
+    """Build the PyMC model of outflow counts for validated ``data`` (a pure function).
+
+    Examples
+    --------
+    >>> import talentflow as tf
+    >>> data, _ = tf.datasets.simulate_outflow(n_sectors=2, n_destinations=3, n_months=12,
+    ...                                        random_seed=0)
+    >>> model = build_outflow_model(data, OutflowConfig())
+    >>> sorted(model.coords)
+    ['destination', 'sector', 'shock', 'time']
+    """
+    arrays = model_arrays(data, config)
+    coords = model_coords(data, config)
+    p = config.priors
+    n_time, n_sector, n_dest = arrays["outflow_observed"].shape
+    with pm.Model(coords=coords) as model:
+        box = {k: pm.Data(k, v) for k, v in arrays.items()}
+
+        mean = p.baseline_mean.create(D.BASELINE_MEAN)
+        sd = p.baseline_sd.create(D.BASELINE_SD)
+        baseline = pm.Normal(D.BASELINE, mean, sd, dims=D.SECTOR)
+
+        scale = p.trend_scale.create(D.TREND_SCALE)
+        spread = p.trend_spread
+        z_sigma = pm.Normal("trend_sigma_z", 0.0, 1.0, dims=D.SECTOR)
+        sigma = pm.Deterministic(D.TREND_SIGMA, scale * pt.exp(spread * z_sigma), dims=D.SECTOR)
+        z_level = pm.Normal("trend_z", 0.0, 1.0, shape=(n_time - 1, n_sector))
+        zeros = pt.zeros((1, n_sector))
+        slope_steps = None
+        if config.trend == "local_linear":
+            slope_sigma = p.slope_sigma.create(D.SLOPE_SIGMA)
+            z_slope = pm.Normal("trend_slope_z", 0.0, 1.0, shape=(n_time - 1, n_sector))
+            slope_steps = slope_sigma * z_slope
+        levels, slopes = kernels.trend_paths(zeros, zeros, sigma * z_level, slope_steps, pt)
+        trend = pm.Deterministic(
+            D.TREND, pt.concatenate([zeros, levels], axis=0), dims=(D.TIME, D.SECTOR)
+        )
+        if config.trend == "local_linear":
+            pm.Deterministic(
+                D.TREND_SLOPE, pt.concatenate([zeros, slopes], axis=0), dims=(D.TIME, D.SECTOR)
+            )
+
+        effect = profile = None
+        if config.shocks:
+            shock_mean = p.shock_mean.create(D.SHOCK_MEAN, dims=D.SHOCK)
+            sector_sd = p.shock_sector_sd.create(D.SHOCK_SECTOR_SD)
+            effect = pm.Normal(
+                D.SHOCK_EFFECT, shock_mean[:, None], sector_sd, dims=(D.SHOCK, D.SECTOR)
+            )
+            decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
+            profile = shock_profile(box["shock_age"], decay, pt)
+
+        rate = kernels.log_rate(baseline, trend, effect, profile)
+        pm.Deterministic(D.OUTFLOW_RATE, pt.exp(rate), dims=(D.TIME, D.SECTOR))
+
+        if n_dest > 1:
+            pref_sd = p.destination_preference.sigma
+            preference = pm.ZeroSumNormal(
+                D.DESTINATION_PREFERENCE, sigma=pref_sd, dims=D.DESTINATION
+            )
+            dest_sd = p.destination_sector_sd.create(D.DESTINATION_SECTOR_SD)
+            deviation = pm.ZeroSumNormal(
+                "destination_deviation", sigma=dest_sd, dims=(D.SECTOR, D.DESTINATION),
+                n_zerosum_axes=2,
+            )
+            log_share = pt.special.log_softmax(preference + deviation, axis=-1)
+        else:
+            log_share = pt.zeros((n_sector, 1))
+        pm.Deterministic(D.DESTINATION_SHARE, pt.exp(log_share), dims=(D.SECTOR, D.DESTINATION))
+
+        phi = p.overdispersion.create(D.OVERDISPERSION)
+        alpha = 1.0 / phi**2
+        mu = kernels.expected_outflow(box["log_workforce"], rate, log_share, pt)
+        pm.Potential("outflow_loglik", _masked_nb(box["outflow_observed"], box["outflow_mask"],
+                                                  mu, alpha))
+        mu_total = pt.exp(box["log_workforce"] + rate)
+        pm.Potential("total_loglik", _masked_nb(box["total_observed"], box["total_mask"],
+                                                mu_total, alpha))
+    return model
+
+
+def _masked_nb(observed: Any, mask: Any, mu: Any, alpha: Any) -> Any:
+    """Negative-binomial log likelihood summed over observed cells only."""
+    logp = pm.logp(pm.NegativeBinomial.dist(mu=mu, alpha=alpha), observed)
+    return (mask * logp).sum()

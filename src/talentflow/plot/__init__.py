@@ -1,0 +1,1 @@
+"""Plots of fits and forecasts (functions of DataTrees; they never import models)."""

@@ -1,0 +1,1 @@
+"""Public hypothesis strategies and a model-contract checker."""

@@ -23,8 +23,9 @@ def _where(da: xr.DataArray, mask: np.ndarray) -> str:
         for dim, i in zip(da.dims, row, strict=True):
             value = da[dim].values[i] if dim in da.coords else i
             if np.issubdtype(np.asarray(value).dtype, np.datetime64):
-                value = str(np.datetime64(value, "M"))
-            labels.append(f"{dim}={value!r}" if isinstance(value, str) else f"{dim}={value}")
+                labels.append(f"{dim}={np.datetime64(value, 'M')}")
+            else:
+                labels.append(f"{dim}={value!r}" if isinstance(value, str) else f"{dim}={value}")
         parts.append("(" + ", ".join(labels) + ")")
     more = f" and {len(idx) - _MAX_LISTED} more" if len(idx) > _MAX_LISTED else ""
     return ", ".join(parts) + more

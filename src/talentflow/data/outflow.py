@@ -133,6 +133,8 @@ def _require_columns(name: str, frame: object, columns: list[str]) -> list[str]:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         return [f"{name}: missing column(s) {missing} (rule: columns {columns})"]
+    if not pd.api.types.is_numeric_dtype(frame[columns[-1]]):
+        return [f"{name}: column {columns[-1]!r} must be numeric, got {frame[columns[-1]].dtype}"]
     dup = frame.duplicated(subset=columns[:-1])
     if dup.any():
         first = frame.loc[dup, columns[:-1]].iloc[0].to_dict()

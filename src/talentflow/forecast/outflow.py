@@ -194,4 +194,5 @@ def _future_workforce(fit: xr.DataTree, scenario: Scenario, future: np.ndarray) 
     change = scenario.workforce
     if D.TIME in change.dims:
         change = change.assign_coords({D.TIME: future})
-    return change.broadcast_like(base).combine_first(base).transpose(D.TIME, D.SECTOR)
+    change = change.reindex({D.SECTOR: base[D.SECTOR].values}).broadcast_like(base)
+    return change.fillna(base).transpose(D.TIME, D.SECTOR)

@@ -99,7 +99,7 @@ class BayesianModel[C]:
         tree = self._fitted()
         path = Path(path)
         if path.suffix == ".zarr":
-            tree.to_zarr(path, mode="w")
+            tree.to_zarr(path, mode="w", consolidated=False)
         elif path.suffix in (".nc", ".h5", ".netcdf"):
             tree.to_netcdf(path, engine="h5netcdf", mode="w")
         else:
@@ -119,8 +119,11 @@ class BayesianModel[C]:
         path = Path(path)
         if not path.exists():
             raise ModelFileError(f"{path}: no such file")
-        engine = "zarr" if path.suffix == ".zarr" else "h5netcdf"
-        with xr.open_datatree(path, engine=engine) as stored:
+        options: dict[str, Any] = (
+            {"engine": "zarr", "consolidated": False} if path.suffix == ".zarr"
+            else {"engine": "h5netcdf"}
+        )
+        with xr.open_datatree(path, **options) as stored:
             tree = stored.load().copy()
         attrs = tree.attrs
         missing = {"talentflow_version", "model_class", "model_id", "config"} - set(attrs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
 import numpy as np
@@ -64,7 +65,7 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         tune: int = 1000,
         chains: int = 4,
         cores: int | None = None,
-        target_accept: float = 0.8,
+        target_accept: float = 0.9,
         backend: Backend = "nutpie",
         progress: bool = False,
         check: bool = True,
@@ -147,9 +148,13 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         rng = np.random.default_rng(random_seed)
         model = build_outflow_model(data, self.config)
         names = stored_variables(self.config, data.sizes[D.DESTINATION])
-        prior_tree = pm.sample_prior_predictive(
-            draws=draws, model=model, var_names=names, random_seed=rng
-        )
+        with warnings.catch_warnings():
+            # The model's only Potentials are its likelihood terms, which a prior ignores.
+            warnings.filterwarnings("ignore", message="The effect of Potentials",
+                                    category=UserWarning)
+            prior_tree = pm.sample_prior_predictive(
+                draws=draws, model=model, var_names=names, random_seed=rng
+            )
         prior = prior_tree[D.PRIOR].to_dataset()
         prior = prior.assign_coords({k: v for k, v in model_coords(data, self.config).items()
                                      if k in prior.dims})

@@ -133,7 +133,7 @@ def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarra
     months = month_numbers(data[D.TIME].values)
     problems = [
         f"shock {s.name!r}: starts {s.start}, outside the data's months "
-        f"{np.datetime64(months[0], 'M')}..{np.datetime64(months[-1], 'M')} "
+        f"{months[0].astype('datetime64[M]')}..{months[-1].astype('datetime64[M]')} "
         "(rule: a fitted shock starts within the data)"
         for s in config.shocks
         if not months[0] <= s.month.astype(np.int64) <= months[-1]

@@ -1,0 +1,52 @@
+"""Shared fixtures: small simulated panels and one fitted model per session."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+import xarray as xr
+from hypothesis import HealthCheck, settings
+
+import talentflow as tf
+
+matplotlib.use("Agg")
+
+settings.register_profile(
+    "ci", derandomize=True, deadline=None, max_examples=40,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+#: Small, quick settings for fits whose statistics are not under test.
+QUICK = {"draws": 150, "tune": 200, "chains": 2, "check": False}
+SHOCK = tf.Shock(name="wave", start="2021-07")
+
+
+def small_panel(seed: int) -> xr.Dataset:
+    data, _ = tf.datasets.simulate_outflow(
+        sectors=["IT", "Finance", "Media"], destinations=["Georgia", "Serbia", "EU"],
+        n_months=18, start="2021-01", shocks=(SHOCK,), shock_mean=1.5,
+        workforce=[200_000.0, 150_000.0, 50_000.0], missing_fraction=0.05, random_seed=seed,
+    )
+    return data
+
+
+@pytest.fixture(scope="session")
+def panel() -> xr.Dataset:
+    return small_panel(1)
+
+
+@pytest.fixture(scope="session")
+def config() -> tf.OutflowConfig:
+    return tf.OutflowConfig(shocks=(SHOCK,))
+
+
+@pytest.fixture(scope="session")
+def fitted(panel: xr.Dataset, config: tf.OutflowConfig) -> tf.OutflowModel:
+    return tf.OutflowModel(config).fit(panel, random_seed=5, **QUICK)

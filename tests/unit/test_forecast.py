@@ -1,0 +1,86 @@
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import talentflow as tf
+
+
+def test_forecast_labels_and_totals(fitted):
+    fc = fitted.forecast(4, random_seed=1)
+    pred = fc.predictions
+    assert pd.DatetimeIndex(pred.time.values).strftime("%Y-%m").tolist() == [
+        "2022-07", "2022-08", "2022-09", "2022-10"]
+    xr.testing.assert_equal(pred.outflow_total, pred.outflow.sum("destination"))
+    assert (pred.outflow >= 0).all() and (pred.outflow == np.round(pred.outflow)).all()
+    wf = fc.predictions_constant_data.workforce
+    np.testing.assert_array_equal(wf.isel(time=0).values, [200_000.0, 150_000.0, 50_000.0])
+
+
+def test_scenario_shock_raises_outflow_only_from_its_month(fitted):
+    shock = tf.Shock(name="wave 2", start="2022-09", effect=1.0, decay=0.5, sectors=("IT",))
+    base = fitted.forecast(4, random_seed=1).predictions.expected_outflow
+    hit = fitted.forecast(4, scenario=tf.Scenario(shocks=(shock,)),
+                          random_seed=1).predictions.expected_outflow
+    ratio = (hit / base).mean(("chain", "draw", "destination"))
+    np.testing.assert_allclose(ratio.sel(sector="IT").values, [1, 1, np.e, np.exp(0.5)],
+                               rtol=1e-6)
+    np.testing.assert_allclose(ratio.sel(sector=["Finance", "Media"]).values, 1.0)
+
+
+def test_like_and_pooled_shocks(fitted):
+    like = tf.Scenario(shocks=(tf.Shock(name="again", start="2022-07", like="wave"),))
+    pooled = tf.Scenario(shocks=(tf.Shock(name="new", start="2022-07"),))
+    base = fitted.forecast(2, random_seed=1).predictions.outflow_rate.isel(time=0)
+    again = fitted.forecast(2, scenario=like, random_seed=1).predictions.outflow_rate.isel(time=0)
+    effect = fitted.posterior_.posterior.shock_effect.sel(shock="wave", drop=True)
+    np.testing.assert_allclose(np.log(again / base), effect, rtol=1e-8)
+    new = fitted.forecast(2, scenario=pooled, random_seed=1).predictions.outflow_rate
+    assert float((new.isel(time=0) / base).median()) > 1.5
+
+
+def test_workforce_and_destination_scenarios(fitted):
+    wf = xr.DataArray([400_000.0], dims="sector", coords={"sector": ["IT"]})
+    closed = tf.Scenario(workforce=wf, destination_weights={"Georgia": 0.0})
+    base = fitted.forecast(2, random_seed=1).predictions
+    alt = fitted.forecast(2, scenario=closed, random_seed=1).predictions
+    assert float(alt.outflow.sel(destination="Georgia").max()) == 0.0
+    ratio = alt.expected_outflow.sum("destination") / base.expected_outflow.sum("destination")
+    np.testing.assert_allclose(ratio.sel(sector="IT"), 2.0)
+    np.testing.assert_allclose(ratio.sel(sector="Media"), 1.0)
+
+
+def test_scenario_errors_name_the_problem(fitted):
+    future_wf = xr.DataArray([1.0, -1.0], dims="sector", coords={"sector": ["IT", "Mining"]})
+    scenario = tf.Scenario(
+        shocks=(tf.Shock(name="x", start="2030-01", sectors=("Fishing",)),
+                tf.Shock(name="wave", start="2022-08", like="nope")),
+        workforce=future_wf,
+        destination_weights={"Mars": 1.0},
+    )
+    with pytest.raises(tf.DataError) as info:
+        fitted.forecast(3, scenario=scenario, random_seed=0)
+    text = str(info.value)
+    for part in ("outside the forecast months", "unknown sector(s) ['Fishing']",
+                 "name already used", "like='nope' is not a fitted shock",
+                 "scenario workforce: unknown sector(s) ['Mining']",
+                 "scenario workforce: zero, negative", "unknown destination(s) ['Mars']"):
+        assert part in text
+
+
+def test_horizon_must_be_positive(fitted):
+    with pytest.raises(tf.ConfigError, match="horizon"):
+        fitted.forecast(0, random_seed=1)
+
+
+def test_forecast_does_not_touch_the_fit(fitted):
+    before = fitted.posterior_.posterior.to_dataset().copy(deep=True)
+    fitted.forecast(2, random_seed=3)
+    xr.testing.assert_identical(fitted.posterior_.posterior.to_dataset(), before)
+
+
+def test_not_fitted_errors():
+    model = tf.OutflowModel()
+    with pytest.raises(tf.NotFittedError, match="call fit"):
+        model.forecast(3, random_seed=1)
+    assert not model.is_fitted and "not fitted" in repr(model)

@@ -1,0 +1,47 @@
+import numpy as np
+import pytensor.tensor as pt
+
+from talentflow.models import kernels
+from talentflow.models.shocks import Shock, shock_ages, shock_profile
+
+
+def test_kernels_agree_between_numpy_and_pytensor():
+    rng = np.random.default_rng(0)
+    base, trend = rng.normal(size=3), rng.normal(size=(5, 3))
+    effect, age = rng.normal(size=(2, 3)), np.array([np.arange(5) - 1.0, np.arange(5) - 3.0])
+    decay = np.array([0.3, 0.6])
+    log_wf, log_share = rng.normal(size=(5, 3)), np.log(rng.dirichlet(np.ones(4), size=3))
+    out_np = kernels.expected_outflow(
+        log_wf, kernels.log_rate(base, trend, effect, shock_profile(age, decay, np)), log_share, np
+    )
+    out_pt = kernels.expected_outflow(
+        pt.as_tensor(log_wf),
+        kernels.log_rate(pt.as_tensor(base), pt.as_tensor(trend), pt.as_tensor(effect),
+                         shock_profile(pt.as_tensor(age), pt.as_tensor(decay), pt)),
+        pt.as_tensor(log_share), pt,
+    ).eval()
+    np.testing.assert_allclose(out_np, out_pt, rtol=1e-10)
+
+
+def test_shock_profile_is_zero_before_impact_and_decays_after():
+    ages = shock_ages((Shock(name="s", start="2022-03"),),
+                      np.array(["2022-01", "2022-03", "2022-05"], dtype="datetime64[M]").astype(int))
+    np.testing.assert_array_equal(ages, [[-2.0, 0.0, 2.0]])
+    np.testing.assert_allclose(shock_profile(ages, np.array([0.5]), np), [[0.0, 1.0, 0.25]])
+
+
+def test_trend_paths_with_slope():
+    steps = np.zeros((3, 1))
+    levels, slopes = kernels.trend_paths(np.zeros((1, 1)), np.zeros((1, 1)), steps,
+                                         np.array([[1.0], [0.0], [0.0]]), np)
+    np.testing.assert_allclose(slopes.ravel(), [1, 1, 1])
+    np.testing.assert_allclose(levels.ravel(), [0, 1, 2])
+
+
+def test_negative_binomial_draws_match_moments():
+    rng = np.random.default_rng(1)
+    mu = np.full((2, 50_000), 200.0)
+    draws = kernels.draw_negative_binomial(rng, mu, np.array([0.05, 0.3]))
+    var = draws.var(axis=1)
+    np.testing.assert_allclose(draws.mean(axis=1), 200, rtol=0.02)
+    np.testing.assert_allclose(var, 200 + (np.array([0.05, 0.3]) * 200) ** 2, rtol=0.05)

@@ -15,7 +15,10 @@ import talentflow as tf
 matplotlib.use("Agg")
 
 settings.register_profile(
-    "ci", derandomize=True, deadline=None, max_examples=40,
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=40,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -30,9 +33,15 @@ SHOCK = tf.Shock(name="wave", start="2021-07")
 
 def small_panel(seed: int) -> xr.Dataset:
     data, _ = tf.datasets.simulate_outflow(
-        sectors=["IT", "Finance", "Media"], destinations=["Georgia", "Serbia", "EU"],
-        n_months=18, start="2021-01", shocks=(SHOCK,), shock_mean=1.5,
-        workforce=[200_000.0, 150_000.0, 50_000.0], missing_fraction=0.05, random_seed=seed,
+        sectors=["IT", "Finance", "Media"],
+        destinations=["Georgia", "Serbia", "EU"],
+        n_months=18,
+        start="2021-01",
+        shocks=(SHOCK,),
+        shock_mean=1.5,
+        workforce=[200_000.0, 150_000.0, 50_000.0],
+        missing_fraction=0.05,
+        random_seed=seed,
     )
     return data
 

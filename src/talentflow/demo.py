@@ -15,26 +15,27 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import xarray as xr
 
-from talentflow import _dims as D  # noqa: E402
-from talentflow.datasets import load_relocation_2022  # noqa: E402
-from talentflow.datasets.relocation import SHOCKS  # noqa: E402
-from talentflow.exceptions import ConvergenceWarning  # noqa: E402
-from talentflow.forecast.scenario import Scenario  # noqa: E402
-from talentflow.models import OutflowConfig, OutflowModel, Shock  # noqa: E402
-from talentflow.plot import (  # noqa: E402
+from talentflow import _dims as D
+from talentflow.datasets import load_relocation_2022
+from talentflow.datasets.relocation import SHOCKS
+from talentflow.exceptions import ConvergenceWarning
+from talentflow.forecast.scenario import Scenario
+from talentflow.models import OutflowConfig, OutflowModel, Shock
+from talentflow.plot import (
     plot_destination_shares,
     plot_outflow_fan,
     plot_scenario_totals,
     plot_shock_effects,
 )
-from talentflow.sampling import diagnose  # noqa: E402
+from talentflow.sampling import diagnose
 
-SECOND_WAVE = Scenario(shocks=(Shock(name="second mobilization", start="2024-06",
-                                     like="mobilization"),))
+SECOND_WAVE = Scenario(
+    shocks=(Shock(name="second mobilization", start="2024-06", like="mobilization"),)
+)
 
 
 def _say(message: str) -> None:
@@ -47,7 +48,12 @@ def _interval(da: xr.DataArray, prob: float = 0.9) -> tuple[float, float, float]
 
 
 def run_demo(
-    out: Path, *, draws: int = 1000, tune: int = 1000, chains: int = 4, random_seed: int = 2022,
+    out: Path,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    random_seed: int = 2022,
     progress: bool = True,
 ) -> Path:
     """Fit, forecast 12 months with and without a second mobilization, write the report.
@@ -61,12 +67,14 @@ def run_demo(
     _say("loading the simulated 'relocation 2022' panel (5 sectors x 7 destinations x 36 months)")
     data = load_relocation_2022()
     model = OutflowModel(OutflowConfig(shocks=SHOCKS))
-    _say(f"fitting: compile (cached after the first run) and sample {chains} chains x "
-         f"{draws} draws")
+    _say(
+        f"fitting: compile (cached after the first run) and sample {chains} chains x {draws} draws"
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
-        model.fit(data, draws=draws, tune=tune, chains=chains, random_seed=random_seed,
-                  progress=progress)
+        model.fit(
+            data, draws=draws, tune=tune, chains=chains, random_seed=random_seed, progress=progress
+        )
     for w in caught:
         _say(f"warning: {w.message}")
     fit = model.posterior_
@@ -96,7 +104,10 @@ def run_demo(
 
 
 def _summary(
-    data: xr.Dataset, fit: xr.DataTree, baseline: xr.DataTree, wave: xr.DataTree,
+    data: xr.Dataset,
+    fit: xr.DataTree,
+    baseline: xr.DataTree,
+    wave: xr.DataTree,
     figures: Sequence[str],
 ) -> str:
     post = fit[D.POSTERIOR].to_dataset()
@@ -121,41 +132,67 @@ def _summary(
     for shock in post[D.SHOCK].values:
         decay = _interval(post[D.SHOCK_DECAY].sel({D.SHOCK: shock}))
         for sector in post[D.SECTOR].values:
-            lo, mid, hi = _interval(np.exp(post[D.SHOCK_EFFECT].sel(
-                {D.SHOCK: shock, D.SECTOR: sector})))
-            lines.append(f"| {shock} | {sector} | {mid:.1f} ({lo:.1f}-{hi:.1f}) | "
-                         f"{decay[1]:.2f} ({decay[0]:.2f}-{decay[2]:.2f}) |")
-    lines += ["", "## Destination shares of IT departures (median, 90% interval)", "",
-              "| destination | share |", "|---|---|"]
+            effect = post[D.SHOCK_EFFECT].sel({D.SHOCK: shock, D.SECTOR: sector})
+            lo, mid, hi = _interval(effect.copy(data=np.exp(effect.values)))
+            lines.append(
+                f"| {shock} | {sector} | {mid:.1f} ({lo:.1f}-{hi:.1f}) | "
+                f"{decay[1]:.2f} ({decay[0]:.2f}-{decay[2]:.2f}) |"
+            )
+    lines += [
+        "",
+        "## Destination shares of IT departures (median, 90% interval)",
+        "",
+        "| destination | share |",
+        "|---|---|",
+    ]
     for dest in post[D.DESTINATION].values:
-        lo, mid, hi = _interval(post[D.DESTINATION_SHARE].sel({D.SECTOR: "IT",
-                                                                D.DESTINATION: dest}))
+        lo, mid, hi = _interval(
+            post[D.DESTINATION_SHARE].sel({D.SECTOR: "IT", D.DESTINATION: dest})
+        )
         lines.append(f"| {dest} | {mid:.1%} ({lo:.1%}-{hi:.1%}) |")
-    lines += ["", "## Forecast: total outflow over the next 12 months (median, 90% interval)",
-              "", "| scenario | people |", "|---|---|"]
+    lines += [
+        "",
+        "## Forecast: total outflow over the next 12 months (median, 90% interval)",
+        "",
+        "| scenario | people |",
+        "|---|---|",
+    ]
     for name, fc in (("no new shock", baseline), ("second mobilization, June 2024", wave)):
         total = fc[D.PREDICTIONS].to_dataset()[D.OUTFLOW_TOTAL].sum((D.TIME, D.SECTOR))
         lo, mid, hi = _interval(total)
         lines.append(f"| {name} | {mid:,.0f} ({lo:,.0f}-{hi:,.0f}) |")
     lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
-    lines += ["", "The fitted model is saved as `outflow_model.nc` "
-              "(`talentflow.OutflowModel.load`).", ""]
+    lines += [
+        "",
+        "The fitted model is saved as `outflow_model.nc` (`talentflow.OutflowModel.load`).",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--out", type=Path, default=Path("demo-report"),
-                        help="folder for the report (default: demo-report)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("demo-report"),
+        help="folder for the report (default: demo-report)",
+    )
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--tune", type=int, default=1000)
     parser.add_argument("--chains", type=int, default=4)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    run_demo(args.out, draws=args.draws, tune=args.tune, chains=args.chains,
-             random_seed=args.seed, progress=not args.no_progress)
+    run_demo(
+        args.out,
+        draws=args.draws,
+        tune=args.tune,
+        chains=args.chains,
+        random_seed=args.seed,
+        progress=not args.no_progress,
+    )
 
 
 if __name__ == "__main__":

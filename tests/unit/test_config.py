@@ -34,9 +34,9 @@ def test_config_rejects_duplicate_and_hypothetical_shocks():
 
 
 def test_priors_validate_their_parameters():
-    with pytest.raises(tf.ConfigError, match="HalfNormal.sigma"):
+    with pytest.raises(tf.ConfigError, match=r"HalfNormal\.sigma"):
         tf.HalfNormal(sigma=-1.0)
-    with pytest.raises(tf.ConfigError, match="Normal.mu must be finite"):
+    with pytest.raises(tf.ConfigError, match=r"Normal\.mu must be finite"):
         tf.Normal(mu=float("nan"))
 
 

@@ -10,9 +10,14 @@ def test_forecast_labels_and_totals(fitted):
     fc = fitted.forecast(4, random_seed=1)
     pred = fc.predictions
     assert pd.DatetimeIndex(pred.time.values).strftime("%Y-%m").tolist() == [
-        "2022-07", "2022-08", "2022-09", "2022-10"]
+        "2022-07",
+        "2022-08",
+        "2022-09",
+        "2022-10",
+    ]
     xr.testing.assert_equal(pred.outflow_total, pred.outflow.sum("destination"))
-    assert (pred.outflow >= 0).all() and (pred.outflow == np.round(pred.outflow)).all()
+    assert (pred.outflow >= 0).all()
+    assert (pred.outflow == np.round(pred.outflow)).all()
     wf = fc.predictions_constant_data.workforce
     np.testing.assert_array_equal(wf.isel(time=0).values, [200_000.0, 150_000.0, 50_000.0])
 
@@ -20,11 +25,11 @@ def test_forecast_labels_and_totals(fitted):
 def test_scenario_shock_raises_outflow_only_from_its_month(fitted):
     shock = tf.Shock(name="wave 2", start="2022-09", effect=1.0, decay=0.5, sectors=("IT",))
     base = fitted.forecast(4, random_seed=1).predictions.expected_outflow
-    hit = fitted.forecast(4, scenario=tf.Scenario(shocks=(shock,)),
-                          random_seed=1).predictions.expected_outflow
+    hit = fitted.forecast(
+        4, scenario=tf.Scenario(shocks=(shock,)), random_seed=1
+    ).predictions.expected_outflow
     ratio = (hit / base).mean(("chain", "draw", "destination"))
-    np.testing.assert_allclose(ratio.sel(sector="IT").values, [1, 1, np.e, np.exp(0.5)],
-                               rtol=1e-6)
+    np.testing.assert_allclose(ratio.sel(sector="IT").values, [1, 1, np.e, np.exp(0.5)], rtol=1e-6)
     np.testing.assert_allclose(ratio.sel(sector=["Finance", "Media"]).values, 1.0)
 
 
@@ -53,18 +58,25 @@ def test_workforce_and_destination_scenarios(fitted):
 def test_scenario_errors_name_the_problem(fitted):
     future_wf = xr.DataArray([1.0, -1.0], dims="sector", coords={"sector": ["IT", "Mining"]})
     scenario = tf.Scenario(
-        shocks=(tf.Shock(name="x", start="2030-01", sectors=("Fishing",)),
-                tf.Shock(name="wave", start="2022-08", like="nope")),
+        shocks=(
+            tf.Shock(name="x", start="2030-01", sectors=("Fishing",)),
+            tf.Shock(name="wave", start="2022-08", like="nope"),
+        ),
         workforce=future_wf,
         destination_weights={"Mars": 1.0},
     )
     with pytest.raises(tf.DataError) as info:
         fitted.forecast(3, scenario=scenario, random_seed=0)
     text = str(info.value)
-    for part in ("outside the forecast months", "unknown sector(s) ['Fishing']",
-                 "name already used", "like='nope' is not a fitted shock",
-                 "scenario workforce: unknown sector(s) ['Mining']",
-                 "scenario workforce: zero, negative", "unknown destination(s) ['Mars']"):
+    for part in (
+        "outside the forecast months",
+        "unknown sector(s) ['Fishing']",
+        "name already used",
+        "like='nope' is not a fitted shock",
+        "scenario workforce: unknown sector(s) ['Mining']",
+        "scenario workforce: zero, negative",
+        "unknown destination(s) ['Mars']",
+    ):
         assert part in text
 
 
@@ -83,4 +95,5 @@ def test_not_fitted_errors():
     model = tf.OutflowModel()
     with pytest.raises(tf.NotFittedError, match="call fit"):
         model.forecast(3, random_seed=1)
-    assert not model.is_fitted and "not fitted" in repr(model)
+    assert not model.is_fitted
+    assert "not fitted" in repr(model)

@@ -16,24 +16,32 @@ def test_kernels_agree_between_numpy_and_pytensor():
     )
     out_pt = kernels.expected_outflow(
         pt.as_tensor(log_wf),
-        kernels.log_rate(pt.as_tensor(base), pt.as_tensor(trend), pt.as_tensor(effect),
-                         shock_profile(pt.as_tensor(age), pt.as_tensor(decay), pt)),
-        pt.as_tensor(log_share), pt,
+        kernels.log_rate(
+            pt.as_tensor(base),
+            pt.as_tensor(trend),
+            pt.as_tensor(effect),
+            shock_profile(pt.as_tensor(age), pt.as_tensor(decay), pt),
+        ),
+        pt.as_tensor(log_share),
+        pt,
     ).eval()
     np.testing.assert_allclose(out_np, out_pt, rtol=1e-10)
 
 
 def test_shock_profile_is_zero_before_impact_and_decays_after():
-    ages = shock_ages((Shock(name="s", start="2022-03"),),
-                      np.array(["2022-01", "2022-03", "2022-05"], dtype="datetime64[M]").astype(int))
+    ages = shock_ages(
+        (Shock(name="s", start="2022-03"),),
+        np.array(["2022-01", "2022-03", "2022-05"], dtype="datetime64[M]").astype(int),
+    )
     np.testing.assert_array_equal(ages, [[-2.0, 0.0, 2.0]])
     np.testing.assert_allclose(shock_profile(ages, np.array([0.5]), np), [[0.0, 1.0, 0.25]])
 
 
 def test_trend_paths_with_slope():
     steps = np.zeros((3, 1))
-    levels, slopes = kernels.trend_paths(np.zeros((1, 1)), np.zeros((1, 1)), steps,
-                                         np.array([[1.0], [0.0], [0.0]]), np)
+    levels, slopes = kernels.trend_paths(
+        np.zeros((1, 1)), np.zeros((1, 1)), steps, np.array([[1.0], [0.0], [0.0]]), np
+    )
     np.testing.assert_allclose(slopes.ravel(), [1, 1, 1])
     np.testing.assert_allclose(levels.ravel(), [0, 1, 2])
 

@@ -29,8 +29,15 @@ def test_shock_plot_needs_shocks(fitted):
 def test_demo_writes_the_report(tmp_path):
     summary = run_demo(tmp_path, draws=60, tune=60, chains=2, progress=False)
     text = summary.read_text()
-    assert "SIMULATED" in text and "second mobilization" in text and "| IT |" in text
-    for name in ("fan_all_sectors.png", "shock_effects.png", "destination_shares.png",
-                 "scenario_totals.png", "outflow_model.nc"):
+    assert "SIMULATED" in text
+    assert "second mobilization" in text
+    assert "| IT |" in text
+    for name in (
+        "fan_all_sectors.png",
+        "shock_effects.png",
+        "destination_shares.png",
+        "scenario_totals.png",
+        "outflow_model.nc",
+    ):
         assert (tmp_path / name).stat().st_size > 1000
     plt.close("all")

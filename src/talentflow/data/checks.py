@@ -80,8 +80,7 @@ def positive_problems(name: str, da: xr.DataArray) -> list[str]:
     bad = ~missing & ~(np.isfinite(values) & (values > 0))
     if bad.any():
         problems.append(
-            f"{name}: zero, negative or infinite value at {_where(da, bad)} "
-            "(rule: finite and > 0)"
+            f"{name}: zero, negative or infinite value at {_where(da, bad)} (rule: finite and > 0)"
         )
     return problems
 

@@ -13,7 +13,7 @@ from talentflow.data import checks
 from talentflow.data._time import monthly_problems
 from talentflow.exceptions import DataError
 
-_SHAPES = {
+_SHAPES: dict[str, list[tuple[str, ...]]] = {
     D.OUTFLOW: [(D.TIME, D.SECTOR, D.DESTINATION)],
     D.OUTFLOW_TOTAL: [(D.TIME, D.SECTOR)],
     D.WORKFORCE: [(D.SECTOR,), (D.TIME, D.SECTOR)],
@@ -101,16 +101,16 @@ def validate_outflow(data: object) -> xr.Dataset:
     Examples
     --------
     >>> import talentflow as tf
-    >>> data, _ = tf.datasets.simulate_outflow(n_sectors=2, n_destinations=2, n_months=6,
+    >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=2, n_months=6,
     ...                                        random_seed=1)
     >>> validate_outflow(data) is data
     True
     >>> bad = data.assign(workforce=-data.workforce)
-    >>> validate_outflow(bad)
-    Traceback (most recent call last):
-    ...
-    talentflow.exceptions.DataError: 1 problem in the data:
-      - workforce: zero, negative or infinite value at (sector='S0'), (sector='S1') (rule: finite and > 0)
+    >>> try:
+    ...     validate_outflow(bad)
+    ... except DataError as err:
+    ...     print(err.problems[0][:45])
+    workforce: zero, negative or infinite value a
     """
     problems = outflow_problems(data)
     if problems:
@@ -177,9 +177,11 @@ def outflow_from_frames(
     """
     cells = [D.TIME, D.SECTOR, D.DESTINATION]
     problems = _require_columns(D.OUTFLOW, outflow, [*cells, D.OUTFLOW])
-    wf_cols = [D.TIME, D.SECTOR, D.WORKFORCE] if isinstance(workforce, pd.DataFrame) and (
-        D.TIME in workforce.columns
-    ) else [D.SECTOR, D.WORKFORCE]
+    wf_cols = (
+        [D.TIME, D.SECTOR, D.WORKFORCE]
+        if isinstance(workforce, pd.DataFrame) and (D.TIME in workforce.columns)
+        else [D.SECTOR, D.WORKFORCE]
+    )
     problems += _require_columns(D.WORKFORCE, workforce, wf_cols)
     total_cols = [D.TIME, D.SECTOR, D.OUTFLOW_TOTAL]
     if outflow_total is not None:
@@ -218,7 +220,7 @@ def outflow_to_frames(data: xr.Dataset) -> OutflowFrames:
     Examples
     --------
     >>> import talentflow as tf
-    >>> data, _ = tf.datasets.simulate_outflow(n_sectors=2, n_destinations=2, n_months=3,
+    >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=2, n_months=3,
     ...                                        random_seed=1)
     >>> frames = outflow_to_frames(data)
     >>> list(frames.outflow.columns)

@@ -75,7 +75,7 @@ def _expected_rate(months: np.ndarray, effects: np.ndarray) -> np.ndarray:
     ages = months[None, :] - starts[:, None]
     profile = np.where(ages >= 0, (1 - _DECAY[:, None]) ** np.maximum(ages, 0), 0.0)
     log_rate = np.log(_BASE_RATE) + (effects[:, None, :] * profile[:, :, None]).sum(axis=0)
-    return _WORKFORCE * np.exp(log_rate)
+    return np.asarray(_WORKFORCE * np.exp(log_rate), dtype=np.float64)
 
 
 def calibrated_effects() -> np.ndarray:
@@ -149,7 +149,8 @@ def load_relocation_2022(*, random_seed: int = 2022) -> xr.Dataset:
             "A simulated panel, not observed data: drawn from talentflow's outflow model "
             "with parameters calibrated to reported 2022 figures (200,000 IT workers "
             "leaving after the invasion; an assumed fifth of the 200,000 people reaching "
-            "Kazakhstan after the September mobilization; 45% of programmers preferring Europe). See "
+            "Kazakhstan after the September mobilization; 45% of programmers preferring "
+            "Europe). See "
             "talentflow.datasets.relocation for each figure and its source."
         ),
     )

@@ -88,8 +88,10 @@ def forecast_outflow(
     all_shocks = (*config.shocks, *scenario.shocks)
     profile = shock_profile(shock_ages(all_shocks, month_numbers(future)), decay, np)
     rate = kernels.log_rate(
-        _array(post, D.BASELINE, D.SECTOR), future_trend,
-        effect if all_shocks else None, profile if all_shocks else None,
+        _array(post, D.BASELINE, D.SECTOR),
+        future_trend,
+        effect if all_shocks else None,
+        profile if all_shocks else None,
     )
 
     workforce = _future_workforce(fit, scenario, future)
@@ -155,7 +157,9 @@ def _shock_draws(
         else:
             pick = rng.integers(len(names), size=(n_chain, n_draw, 1))
             mean = np.take_along_axis(_array(post, D.SHOCK_MEAN, D.SHOCK), pick, axis=-1)
-            effect = rng.normal(mean, _array(post, D.SHOCK_SECTOR_SD)[..., None], (n_chain, n_draw, n_s))
+            effect = rng.normal(
+                mean, _array(post, D.SHOCK_SECTOR_SD)[..., None], (n_chain, n_draw, n_s)
+            )
             decay = np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]
         if shock.decay is not None:
             decay = np.full((n_chain, n_draw), shock.decay)
@@ -177,8 +181,9 @@ def _pick_decay(
     if fitted_decay.shape[-1] == 0:
         import pymc as pm
 
-        draws = pm.draw(config.priors.shock_decay.dist(), draws=shape[0] * shape[1],
-                        random_seed=rng)
+        draws = pm.draw(
+            config.priors.shock_decay.dist(), draws=shape[0] * shape[1], random_seed=rng
+        )
         return np.asarray(draws, dtype=np.float64).reshape(shape)
     pick = rng.integers(fitted_decay.shape[-1], size=(*shape, 1))
     return np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]

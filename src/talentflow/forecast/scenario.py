@@ -50,10 +50,14 @@ class Scenario:
 
     def describe(self) -> str:
         """Return a JSON description (for the forecast's attrs)."""
-        wf = None if self.workforce is None else {
-            "dims": list(map(str, self.workforce.dims)),
-            "mean": float(self.workforce.mean()),
-        }
+        wf = (
+            None
+            if self.workforce is None
+            else {
+                "dims": list(map(str, self.workforce.dims)),
+                "mean": float(self.workforce.mean()),
+            }
+        )
         return json.dumps(
             {
                 "shocks": to_dict(self.shocks),
@@ -131,8 +135,9 @@ def _workforce_problems(
     if D.TIME in workforce.dims and (
         D.TIME not in workforce.coords
         or workforce.sizes[D.TIME] != len(future)
-        or not np.array_equal(workforce[D.TIME].values.astype("datetime64[M]"),
-                              future.astype("datetime64[M]"))
+        or not np.array_equal(
+            workforce[D.TIME].values.astype("datetime64[M]"), future.astype("datetime64[M]")
+        )
     ):
         problems.append(f"{name}: time must be exactly the forecast months (rule: horizon)")
     return problems + checks.positive_problems(name, workforce)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from talentflow._version import __version__
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import xarray as xr
 
 from talentflow._config import config_hash, from_dict, to_dict
+from talentflow._version import __version__
 from talentflow.exceptions import ConfigError, ModelFileError, NotFittedError
 
 
@@ -19,7 +19,7 @@ def package_version() -> str:
 
 
 def _compatible(saved: str, current: str) -> bool:
-    """Same major version, and same minor while the major is 0 (semantic versioning)."""
+    """Tell whether a file's version is readable: same major, and same minor while major is 0."""
     s, c = saved.split(".")[:2], current.split(".")[:2]
     return s[0] == c[0] and (c[0] != "0" or s[1] == c[1])
 
@@ -120,7 +120,8 @@ class BayesianModel[C]:
         if not path.exists():
             raise ModelFileError(f"{path}: no such file")
         options: dict[str, Any] = (
-            {"engine": "zarr", "consolidated": False} if path.suffix == ".zarr"
+            {"engine": "zarr", "consolidated": False}
+            if path.suffix == ".zarr"
             else {"engine": "h5netcdf"}
         )
         with xr.open_datatree(path, **options) as stored:
@@ -130,9 +131,7 @@ class BayesianModel[C]:
         if missing:
             raise ModelFileError(f"{path}: not a talentflow model file (no {sorted(missing)})")
         if attrs["model_class"] != cls.__name__:
-            raise ModelFileError(
-                f"{path}: holds a {attrs['model_class']}, not a {cls.__name__}"
-            )
+            raise ModelFileError(f"{path}: holds a {attrs['model_class']}, not a {cls.__name__}")
         if not _compatible(str(attrs["talentflow_version"]), package_version()):
             raise ModelFileError(
                 f"{path}: written by talentflow {attrs['talentflow_version']}, which this "

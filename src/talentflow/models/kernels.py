@@ -41,7 +41,9 @@ def trend_paths(
     return levels, slopes
 
 
-def log_rate(baseline: Tensor, trend: Tensor, effect: Tensor | None, profile: Tensor | None) -> Tensor:
+def log_rate(
+    baseline: Tensor, trend: Tensor, effect: Tensor | None, profile: Tensor | None
+) -> Tensor:
     """Log monthly outflow rate per worker, shape ``(..., time, sector)``.
 
     ``baseline`` is ``(..., sector)``, ``trend`` ``(..., time, sector)``, ``effect``
@@ -60,7 +62,9 @@ def log_rate(baseline: Tensor, trend: Tensor, effect: Tensor | None, profile: Te
 
 
 def expected_outflow(log_workforce: Tensor, rate: Tensor, log_share: Tensor, xp: Any) -> Tensor:
-    """Expected counts ``(..., time, sector, destination)`` from log workforce, log rate, log share.
+    """Compute expected counts ``(..., time, sector, destination)``.
+
+    From log workforce ``(..., time, sector)``, log rate and log share ``(..., sector, dest)``.
 
     Examples
     --------

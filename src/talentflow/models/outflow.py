@@ -94,8 +94,13 @@ class OutflowModel(BayesianModel[OutflowConfig]):
             ``self``, with ``posterior_`` set.
         """
         options = SamplerOptions(
-            draws=draws, tune=tune, chains=chains, cores=cores,
-            target_accept=target_accept, backend=backend, progress=progress,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            cores=cores,
+            target_accept=target_accept,
+            backend=backend,
+            progress=progress,
         )
         validate_outflow(data)
         arrays = model_arrays(data, self.config)
@@ -150,30 +155,35 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         names = stored_variables(self.config, data.sizes[D.DESTINATION])
         with warnings.catch_warnings():
             # The model's only Potentials are its likelihood terms, which a prior ignores.
-            warnings.filterwarnings("ignore", message="The effect of Potentials",
-                                    category=UserWarning)
+            warnings.filterwarnings(
+                "ignore", message="The effect of Potentials", category=UserWarning
+            )
             prior_tree = pm.sample_prior_predictive(
                 draws=draws, model=model, var_names=names, random_seed=rng
             )
         prior = prior_tree[D.PRIOR].to_dataset()
-        prior = prior.assign_coords({k: v for k, v in model_coords(data, self.config).items()
-                                     if k in prior.dims})
+        prior = prior.assign_coords(
+            {k: v for k, v in model_coords(data, self.config).items() if k in prior.dims}
+        )
         mu = kernels.expected_outflow(
             model_arrays(data, self.config)["log_workforce"],
             np.log(prior[D.OUTFLOW_RATE].transpose(*D.SAMPLE_DIMS, D.TIME, D.SECTOR).values),
-            np.log(prior[D.DESTINATION_SHARE]
-                   .transpose(*D.SAMPLE_DIMS, D.SECTOR, D.DESTINATION).values),
+            np.log(
+                prior[D.DESTINATION_SHARE].transpose(*D.SAMPLE_DIMS, D.SECTOR, D.DESTINATION).values
+            ),
             np,
         )
         counts = kernels.draw_negative_binomial(rng, mu, prior[D.OVERDISPERSION].values)
         predictive = xr.Dataset(
             {D.OUTFLOW: ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR, D.DESTINATION), counts)},
-            coords={**{d: prior[d].values for d in D.SAMPLE_DIMS},
-                    **{d: data[d].values for d in (D.TIME, D.SECTOR, D.DESTINATION)}},
+            coords={
+                **{d: prior[d].values for d in D.SAMPLE_DIMS},
+                **{d: data[d].values for d in (D.TIME, D.SECTOR, D.DESTINATION)},
+            },
         )
-        return self._stamp(xr.DataTree.from_dict(
-            {f"/{D.PRIOR}": prior, f"/{D.PRIOR_PREDICTIVE}": predictive}
-        ))
+        return self._stamp(
+            xr.DataTree.from_dict({f"/{D.PRIOR}": prior, f"/{D.PRIOR_PREDICTIVE}": predictive})
+        )
 
     def forecast(
         self,
@@ -182,7 +192,7 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         scenario: Scenario | None = None,
         random_seed: RandomSeed | None = None,
     ) -> xr.DataTree:
-        """Forecast ``horizon`` months past the data; see :func:`talentflow.forecast.forecast_outflow`.
+        """Forecast ``horizon`` months past the data with :func:`~talentflow.forecast_outflow`.
 
         Returns a new DataTree whose ``predictions`` group holds
         ``outflow(chain, draw, time, sector, destination)`` with real future months.

@@ -23,6 +23,9 @@ from talentflow.models import kernels
 from talentflow.models.shocks import Shock, shock_ages, shock_profile
 from talentflow.priors import Beta, HalfNormal, Normal
 
+#: Internal dim of the trend innovations (months after the first); never in outputs.
+_STEP = "trend_step"
+
 
 @dataclass(frozen=True, kw_only=True)
 class OutflowPriors:
@@ -106,7 +109,17 @@ class OutflowConfig:
 #: Posterior variables stored by a fit.
 def stored_variables(config: OutflowConfig, n_destinations: int) -> list[str]:
     """Names of the posterior variables a fit keeps (the non-centred internals are dropped)."""
-    names = [D.BASELINE_MEAN, D.BASELINE_SD, D.BASELINE, D.TREND_SCALE, D.TREND_SIGMA, D.TREND, D.OVERDISPERSION, D.OUTFLOW_RATE, D.DESTINATION_SHARE]
+    names = [
+        D.BASELINE_MEAN,
+        D.BASELINE_SD,
+        D.BASELINE,
+        D.TREND_SCALE,
+        D.TREND_SIGMA,
+        D.TREND,
+        D.OVERDISPERSION,
+        D.OUTFLOW_RATE,
+        D.DESTINATION_SHARE,
+    ]
     if config.trend == "local_linear":
         names += [D.SLOPE_SIGMA, D.TREND_SLOPE]
     if config.shocks:
@@ -123,7 +136,7 @@ def log_workforce(data: xr.Dataset) -> FloatArray:
 
 
 def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarray]:
-    """The values of the model's data containers for validated ``data`` (pure).
+    """Return the values of the model's data containers for validated ``data`` (pure).
 
     Raises
     ------
@@ -145,23 +158,26 @@ def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarra
         total = data[D.OUTFLOW_TOTAL].transpose(D.TIME, D.SECTOR).values.astype(np.float64)
     else:
         total = np.full(y.shape[:2], np.nan)
-    return {
+    arrays = {
         "log_workforce": log_workforce(data),
         "outflow_observed": np.nan_to_num(y),
         "outflow_mask": np.isfinite(y).astype(np.float64),
         "total_observed": np.nan_to_num(total),
         "total_mask": np.isfinite(total).astype(np.float64),
-        "shock_age": shock_ages(config.shocks, months),
     }
+    if config.shocks:
+        arrays["shock_age"] = shock_ages(config.shocks, months)
+    return arrays
 
 
 def model_coords(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarray]:
-    """Coordinates of the model: the data's labels plus the shock names."""
+    """Coordinates of the model: the data's labels, the shock names and the trend steps."""
     return {
         D.TIME: data[D.TIME].values,
         D.SECTOR: data[D.SECTOR].values,
         D.DESTINATION: data[D.DESTINATION].values,
         D.SHOCK: np.array([s.name for s in config.shocks], dtype=object),
+        _STEP: data[D.TIME].values[1:],
     }
 
 
@@ -171,16 +187,16 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
     Examples
     --------
     >>> import talentflow as tf
-    >>> data, _ = tf.datasets.simulate_outflow(n_sectors=2, n_destinations=3, n_months=12,
+    >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=3, n_months=12,
     ...                                        random_seed=0)
     >>> model = build_outflow_model(data, OutflowConfig())
     >>> sorted(model.coords)
-    ['destination', 'sector', 'shock', 'time']
+    ['destination', 'sector', 'shock', 'time', 'trend_step']
     """
     arrays = model_arrays(data, config)
     coords = model_coords(data, config)
     p = config.priors
-    n_time, n_sector, n_dest = arrays["outflow_observed"].shape
+    _n_time, n_sector, n_dest = arrays["outflow_observed"].shape
     with pm.Model(coords=coords) as model:
         box = {k: pm.Data(k, v) for k, v in arrays.items()}
 
@@ -192,12 +208,12 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
         spread = p.trend_spread
         z_sigma = pm.Normal("trend_sigma_z", 0.0, 1.0, dims=D.SECTOR)
         sigma = pm.Deterministic(D.TREND_SIGMA, scale * pt.exp(spread * z_sigma), dims=D.SECTOR)
-        z_level = pm.Normal("trend_z", 0.0, 1.0, shape=(n_time - 1, n_sector))
+        z_level = pm.Normal("trend_z", 0.0, 1.0, dims=(_STEP, D.SECTOR))
         zeros = pt.zeros((1, n_sector))
         slope_steps = None
         if config.trend == "local_linear":
             slope_sigma = p.slope_sigma.create(D.SLOPE_SIGMA)
-            z_slope = pm.Normal("trend_slope_z", 0.0, 1.0, shape=(n_time - 1, n_sector))
+            z_slope = pm.Normal("trend_slope_z", 0.0, 1.0, dims=(_STEP, D.SECTOR))
             slope_steps = slope_sigma * z_slope
         levels, slopes = kernels.trend_paths(zeros, zeros, sigma * z_level, slope_steps, pt)
         trend = pm.Deterministic(
@@ -228,7 +244,9 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
             )
             dest_sd = p.destination_sector_sd.create(D.DESTINATION_SECTOR_SD)
             deviation = pm.ZeroSumNormal(
-                "destination_deviation", sigma=dest_sd, dims=(D.SECTOR, D.DESTINATION),
+                "destination_deviation",
+                sigma=dest_sd,
+                dims=(D.SECTOR, D.DESTINATION),
                 n_zerosum_axes=2,
             )
             log_share = pt.special.log_softmax(preference + deviation, axis=-1)
@@ -239,11 +257,13 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
         phi = p.overdispersion.create(D.OVERDISPERSION)
         alpha = 1.0 / phi**2
         mu = kernels.expected_outflow(box["log_workforce"], rate, log_share, pt)
-        pm.Potential("outflow_loglik", _masked_nb(box["outflow_observed"], box["outflow_mask"],
-                                                  mu, alpha))
+        pm.Potential(
+            "outflow_loglik", _masked_nb(box["outflow_observed"], box["outflow_mask"], mu, alpha)
+        )
         mu_total = pt.exp(box["log_workforce"] + rate)
-        pm.Potential("total_loglik", _masked_nb(box["total_observed"], box["total_mask"],
-                                                mu_total, alpha))
+        pm.Potential(
+            "total_loglik", _masked_nb(box["total_observed"], box["total_mask"], mu_total, alpha)
+        )
     return model
 
 

@@ -14,16 +14,22 @@ from talentflow import _dims as D
 
 
 def _band(
-    ax: Axes, time: np.ndarray, draws: xr.DataArray, probs: Sequence[float], color: str,
+    ax: Axes,
+    time: np.ndarray,
+    draws: xr.DataArray,
+    probs: Sequence[float],
+    color: str,
     label: str,
 ) -> None:
     """Median line and nested central intervals of ``draws`` (sample dims reduced)."""
     for p in sorted(probs, reverse=True):
         lo, hi = draws.quantile([(1 - p) / 2, (1 + p) / 2], dim=list(D.SAMPLE_DIMS)).values
-        ax.fill_between(time, lo, hi, color=color, alpha=0.18, linewidth=0,
-                        label=f"{label} {p:.0%}")
-    ax.plot(time, draws.median(list(D.SAMPLE_DIMS)).values, color=color, lw=1.6,
-            label=f"{label} median")
+        ax.fill_between(
+            time, lo, hi, color=color, alpha=0.18, linewidth=0, label=f"{label} {p:.0%}"
+        )
+    ax.plot(
+        time, draws.median(list(D.SAMPLE_DIMS)).values, color=color, lw=1.6, label=f"{label} median"
+    )
 
 
 def plot_outflow_fan(
@@ -58,12 +64,17 @@ def plot_outflow_fan(
     pred = pred.sel(pick).sum(D.SECTOR)
     dests = pred[D.DESTINATION].values
     nrows = int(np.ceil(len(dests) / ncols))
-    fig, axes = plt.subplots(nrows, min(ncols, len(dests)), figsize=(3.4 * min(ncols, len(dests)),
-                             2.6 * nrows), sharex=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        nrows,
+        min(ncols, len(dests)),
+        figsize=(3.4 * min(ncols, len(dests)), 2.6 * nrows),
+        sharex=True,
+        squeeze=False,
+        layout="constrained",
+    )
     history = None
     if fit is not None:
-        history = fit[D.OBSERVED_DATA].to_dataset()[D.OUTFLOW].sel(pick).sum(D.SECTOR,
-                                                                            min_count=1)
+        history = fit[D.OBSERVED_DATA].to_dataset()[D.OUTFLOW].sel(pick).sum(D.SECTOR, min_count=1)
     for ax, dest in zip(axes.flat, dests, strict=False):
         if history is not None:
             h = history.sel({D.DESTINATION: dest})
@@ -71,7 +82,7 @@ def plot_outflow_fan(
         _band(ax, pred[D.TIME].values, pred.sel({D.DESTINATION: dest}), probs, "C0", "forecast")
         ax.set_title(str(dest), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    for ax in list(axes.flat)[len(dests):]:
+    for ax in list(axes.flat)[len(dests) :]:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7, loc="upper left")
     who = "all sectors" if sectors is None else ", ".join(sectors)
@@ -114,11 +125,17 @@ def plot_shock_effects(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
     post = fit[D.POSTERIOR].to_dataset()
     if D.SHOCK_EFFECT not in post:
         raise ValueError("the fit has no shocks: its config lists none")
-    effect = np.exp(post[D.SHOCK_EFFECT])
+    effect = post[D.SHOCK_EFFECT].copy(data=np.exp(post[D.SHOCK_EFFECT].values))
     shocks, sectors = effect[D.SHOCK].values, effect[D.SECTOR].values
     q = effect.quantile([(1 - prob) / 2, 0.5, (1 + prob) / 2], dim=list(D.SAMPLE_DIMS))
-    fig, axes = plt.subplots(1, len(shocks), figsize=(4.2 * len(shocks), 0.5 + 0.45 *
-                             len(sectors)), sharey=True, squeeze=False, layout="constrained")
+    fig, axes = plt.subplots(
+        1,
+        len(shocks),
+        figsize=(4.2 * len(shocks), 0.5 + 0.45 * len(sectors)),
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
     for ax, shock in zip(axes.flat, shocks, strict=True):
         lo, mid, hi = q.sel({D.SHOCK: shock}).transpose("quantile", D.SECTOR).values
         y = np.arange(len(sectors))
@@ -134,7 +151,9 @@ def plot_shock_effects(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
 
 
 def plot_scenario_totals(
-    forecasts: dict[str, xr.DataTree], *, fit: xr.DataTree | None = None,
+    forecasts: dict[str, xr.DataTree],
+    *,
+    fit: xr.DataTree | None = None,
     probs: Sequence[float] = (0.5, 0.9),
 ) -> Figure:
     """Total outflow (all sectors and destinations) under several forecasts, on one axis.

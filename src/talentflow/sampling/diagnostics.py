@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import arviz_stats
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from talentflow import _dims as D
@@ -35,8 +36,12 @@ def _flat(ds: xr.Dataset) -> dict[str, float]:
         stacked = da.stack(_cell=da.dims)
         for label, value in zip(stacked["_cell"].values, stacked.values, strict=True):
             parts = label if isinstance(label, tuple) else (label,)
-            text = ",".join(str(np.datetime64(p, "M")) if isinstance(p, np.datetime64) else str(p)
-                            for p in parts)
+            text = ",".join(
+                str(np.datetime64(p, "M"))
+                if isinstance(p, np.datetime64 | pd.Timestamp)
+                else str(p)
+                for p in parts
+            )
             out[f"{name}[{text}]"] = float(value)
     return out
 
@@ -96,7 +101,8 @@ def warn_if_unconverged(
         messages.append(f"{d.divergences} divergent transitions")
     if messages:
         warnings.warn(
-            "The sampler may not have converged: " + "; ".join(messages)
+            "The sampler may not have converged: "
+            + "; ".join(messages)
             + ". Sample longer, raise target_accept, or revisit the priors.",
             ConvergenceWarning,
             stacklevel=3,

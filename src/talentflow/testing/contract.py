@@ -9,27 +9,13 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
 from talentflow.exceptions import NotFittedError
-
-
-class ContractModel(Protocol):
-    """The methods and attributes the contract requires."""
-
-    @property
-    def posterior_(self) -> xr.DataTree: ...
-
-    def fit(self, data: xr.Dataset, *, random_seed: Any, **kwargs: Any) -> Any: ...
-
-    def forecast(self, horizon: int, *, random_seed: Any = None, **kwargs: Any) -> xr.DataTree:
-        ...
-
-    def save(self, path: str | Path) -> Path: ...
 
 
 def _keyword_only_after_data(method: Callable[..., Any], n_positional: int) -> None:
@@ -64,8 +50,12 @@ def check_model_contract(
     model = factory()
     _keyword_only_after_data(type(model).fit, 2)
     _keyword_only_after_data(type(model).forecast, 2)
-    for attempt in (lambda: model.posterior_, lambda: model.forecast(horizon, random_seed=0),
-                    lambda: model.save(tmp_path / "unfitted.nc")):
+    attempts: tuple[Callable[[], object], ...] = (
+        lambda: model.posterior_,
+        lambda: model.forecast(horizon, random_seed=0),
+        lambda: model.save(tmp_path / "unfitted.nc"),
+    )
+    for attempt in attempts:
         try:
             attempt()
         except NotFittedError:

@@ -25,7 +25,7 @@ def outflow_datasets(
     max_months: int = 24,
     with_total: bool | None = None,
 ) -> xr.Dataset:
-    """Valid outflow-model input: counts with NaN gaps, positive workforce, optional totals.
+    """Generate valid outflow-model input: counts with NaN gaps, workforce, optional totals.
 
     Examples
     --------
@@ -40,8 +40,12 @@ def outflow_datasets(
     n_s = draw(st.integers(1, max_sectors))
     n_d = draw(st.integers(1, max_destinations))
     n_t = draw(st.integers(2, max_months))
-    start = draw(st.datetimes(min_value=pd.Timestamp("1990-01-01").to_pydatetime(),
-                              max_value=pd.Timestamp("2040-01-01").to_pydatetime()))
+    start = draw(
+        st.datetimes(
+            min_value=pd.Timestamp("1990-01-01").to_pydatetime(),
+            max_value=pd.Timestamp("2040-01-01").to_pydatetime(),
+        )
+    )
     anchor = draw(st.sampled_from(["MS", "ME"]))
     time = pd.date_range(pd.Timestamp(start).normalize(), periods=n_t, freq=anchor).values
     seed = draw(st.integers(0, 2**32 - 1))
@@ -52,17 +56,26 @@ def outflow_datasets(
     time_varying = draw(st.booleans())
     wf_shape = (n_t, n_s) if time_varying else (n_s,)
     workforce = rng.uniform(1e3, 1e6, size=wf_shape).round()
-    sectors = draw(st.lists(st.text("abcdefgh &-", min_size=1, max_size=6), min_size=n_s,
-                            max_size=n_s, unique=True))
-    dests = draw(st.lists(st.text("ABCDEFGH", min_size=1, max_size=6), min_size=n_d,
-                          max_size=n_d, unique=True))
+    sectors = draw(
+        st.lists(
+            st.text("abcdefgh &-", min_size=1, max_size=6), min_size=n_s, max_size=n_s, unique=True
+        )
+    )
+    dests = draw(
+        st.lists(
+            st.text("ABCDEFGH", min_size=1, max_size=6), min_size=n_d, max_size=n_d, unique=True
+        )
+    )
     ds = xr.Dataset(
         {
             D.OUTFLOW: ((D.TIME, D.SECTOR, D.DESTINATION), counts),
             D.WORKFORCE: ((D.TIME, D.SECTOR) if time_varying else (D.SECTOR,), workforce),
         },
-        coords={D.TIME: time, D.SECTOR: np.array(sectors, dtype=object),
-                D.DESTINATION: np.array(dests, dtype=object)},
+        coords={
+            D.TIME: time,
+            D.SECTOR: np.array(sectors, dtype=object),
+            D.DESTINATION: np.array(dests, dtype=object),
+        },
     )
     add_total = draw(st.booleans()) if with_total is None else with_total
     if add_total:

@@ -192,7 +192,7 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         scenario: Scenario | None = None,
         random_seed: RandomSeed | None = None,
     ) -> xr.DataTree:
-        """Forecast ``horizon`` months past the data with :func:`~talentflow.forecast_outflow`.
+        """Forecast ``horizon`` months past the data (see ``forecast.forecast_outflow``).
 
         Returns a new DataTree whose ``predictions`` group holds
         ``outflow(chain, draw, time, sector, destination)`` with real future months.

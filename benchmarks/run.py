@@ -22,7 +22,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--tune", type=int, default=1000)
-    parser.add_argument("--chains", type=int, default=4)
+    parser.add_argument("--chains", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     cache = tempfile.mkdtemp(prefix="talentflow-bench-")
@@ -86,12 +86,15 @@ def markdown(r: dict) -> str:
             f"{q['min_bulk_ess_per_second_vs_reference']:.1f}x | >= 3x ({ok_ess}) |",
             f"| min tail ESS per second of fit wall time, talentflow / plain PyMC | "
             f"{q['min_tail_ess_per_second_vs_reference']:.1f}x | |",
-            f"| gradient evaluations per second, talentflow / plain PyMC | "
+            f"| log-density gradient evaluations per second (compiled, one core), "
+            f"talentflow / plain PyMC | "
             f"{q['gradient_evals_per_second_vs_reference']:.2f}x | |",
             f"| warm refit on new data / cold fit (wall time) | "
             f"{q['warm_refit_vs_cold_fit']:.2f} | <= 0.25 ({ok_refit}) |",
             "",
             f"Divergences: talentflow {t['divergences']}, plain PyMC {ref['divergences']}. "
+            f"Leapfrog steps per draw: talentflow {t['leapfrog_steps_per_draw']:.0f}, "
+            f"plain PyMC {ref['leapfrog_steps_per_draw']:.0f}. "
             f"Minimum bulk ESS: talentflow {t['min_ess_bulk']:.0f} ({r['settings']['chains']} "
             f"chains), plain PyMC {ref['min_ess_bulk']:.0f} ({ref['chains']} chains). "
             "ESS is the minimum over every element of baseline, shock_effect, shock_decay, "

@@ -130,3 +130,9 @@ def test_prior_predictive(panel, config):
     xr.testing.assert_identical(
         again.prior_predictive.to_dataset(), prior.prior_predictive.to_dataset()
     )
+
+
+def test_summary_table(fitted):
+    table = fitted.summary(var_names=["shock_effect"], ci_prob=0.8)
+    assert len(table) == 3
+    assert any("ess" in str(c) for c in table.columns)

@@ -141,7 +141,7 @@ def simulate_outflow(
 
     wf = np.broadcast_to(np.asarray(workforce, dtype=float), (n_s,)).copy()
     log_wf = np.broadcast_to(np.log(wf), (n_months, n_s))
-    mu = kernels.expected_outflow(log_wf, rate, log_share, np)
+    mu = np.exp(kernels.log_expected_outflow(log_wf, rate, log_share))
     counts = kernels.draw_negative_binomial(rng, mu, np.asarray(overdispersion))
     if missing_fraction > 0:
         counts[rng.random(counts.shape) < missing_fraction] = np.nan

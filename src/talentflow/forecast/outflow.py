@@ -103,7 +103,7 @@ def forecast_outflow(
         raise DataError(["scenario destination_weights: every destination is closed"])
     with np.errstate(divide="ignore"):
         log_share = np.log(share / total_share)
-    mu = kernels.expected_outflow(np.log(workforce.values), rate, log_share, np)
+    mu = np.exp(kernels.log_expected_outflow(np.log(workforce.values), rate, log_share))
     counts = kernels.draw_negative_binomial(rng, mu, _array(post, D.OVERDISPERSION))
 
     sample = {D.CHAIN: post[D.CHAIN].values, D.DRAW: post[D.DRAW].values}

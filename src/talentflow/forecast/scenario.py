@@ -16,7 +16,8 @@ from talentflow.data import checks
 from talentflow.models.shocks import Shock
 
 
-@dataclass(frozen=True, kw_only=True)
+# eq=False: a DataArray field has no boolean equality.
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Scenario:
     """A what-if for :meth:`OutflowModel.forecast`.
 

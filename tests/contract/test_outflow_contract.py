@@ -136,3 +136,20 @@ def test_summary_table(fitted):
     table = fitted.summary(var_names=["shock_effect"], ci_prob=0.8)
     assert len(table) == 3
     assert any("ess" in str(c) for c in table.columns)
+
+
+def test_posterior_predictive_covers_the_observed_counts(fitted, panel):
+    ppc = fitted.sample_posterior_predictive(random_seed=4)
+    rep = ppc.posterior_predictive.outflow
+    assert rep.dims == ("chain", "draw", "time", "sector", "destination")
+    lo, hi = rep.quantile([0.05, 0.95], dim=("chain", "draw"))
+    observed = panel.outflow
+    seen = observed.notnull()
+    inside = ((observed >= lo) & (observed <= hi)).where(seen)
+    rate = float(inside.sum() / seen.sum())
+    assert 0.8 <= rate <= 1.0
+    xr.testing.assert_identical(ppc.observed_data.outflow, panel.outflow)
+    again = fitted.sample_posterior_predictive(random_seed=4)
+    xr.testing.assert_identical(
+        again.posterior_predictive.to_dataset(), ppc.posterior_predictive.to_dataset()
+    )

@@ -21,6 +21,7 @@ from talentflow.models.base import BayesianModel
 from talentflow.models.outflow_graph import (
     OutflowConfig,
     build_outflow_model,
+    log_workforce,
     model_arrays,
     model_coords,
     stored_variables,
@@ -165,24 +166,43 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         prior = prior.assign_coords(
             {k: v for k, v in model_coords(data, self.config).items() if k in prior.dims}
         )
-        log_mu = kernels.log_expected_outflow(
-            model_arrays(data, self.config)["log_workforce"],
-            np.log(prior[D.OUTFLOW_RATE].transpose(*D.SAMPLE_DIMS, D.TIME, D.SECTOR).values),
-            np.log(
-                prior[D.DESTINATION_SHARE].transpose(*D.SAMPLE_DIMS, D.SECTOR, D.DESTINATION).values
-            ),
-        )
-        mu = np.exp(log_mu)
-        counts = kernels.draw_negative_binomial(rng, mu, prior[D.OVERDISPERSION].values)
-        predictive = xr.Dataset(
-            {D.OUTFLOW: ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR, D.DESTINATION), counts)},
-            coords={
-                **{d: prior[d].values for d in D.SAMPLE_DIMS},
-                **{d: data[d].values for d in (D.TIME, D.SECTOR, D.DESTINATION)},
-            },
-        )
+        predictive = _replicate(prior, data, rng)
         return self._stamp(
             xr.DataTree.from_dict({f"/{D.PRIOR}": prior, f"/{D.PRIOR_PREDICTIVE}": predictive})
+        )
+
+    def sample_posterior_predictive(self, *, random_seed: RandomSeed) -> xr.DataTree:
+        """Replicate the observed counts from the posterior, for posterior predictive checks.
+
+        Returns a new DataTree with ``posterior_predictive`` (``outflow`` and
+        ``outflow_total`` on the data's coordinates) and ``observed_data``.
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=2, n_months=6,
+        ...                                        random_seed=0)
+        >>> model = tf.OutflowModel().fit(data, draws=50, tune=50, chains=2, random_seed=1,
+        ...                               check=False)
+        >>> ppc = model.sample_posterior_predictive(random_seed=2)
+        >>> dict(ppc.posterior_predictive.outflow.sizes)
+        {'chain': 2, 'draw': 50, 'time': 6, 'sector': 2, 'destination': 2}
+        """
+        fit = self._fitted()
+        data = xr.merge(
+            [fit[D.OBSERVED_DATA].to_dataset(), fit[D.CONSTANT_DATA].to_dataset()],
+            combine_attrs="drop",
+        )
+        predictive = _replicate(
+            fit[D.POSTERIOR].to_dataset(), data, np.random.default_rng(random_seed)
+        )
+        return self._stamp(
+            xr.DataTree.from_dict(
+                {
+                    f"/{D.POSTERIOR_PREDICTIVE}": predictive,
+                    f"/{D.OBSERVED_DATA}": fit[D.OBSERVED_DATA].to_dataset(),
+                }
+            )
         )
 
     def forecast(
@@ -219,3 +239,23 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         import arviz_stats
 
         return arviz_stats.summary(self._fitted(), var_names=var_names, ci_prob=ci_prob)
+
+
+def _replicate(params: xr.Dataset, data: xr.Dataset, rng: np.random.Generator) -> xr.Dataset:
+    """Draw counts on ``data``'s grid from parameter draws (prior or posterior)."""
+    log_mu = kernels.log_expected_outflow(
+        log_workforce(data),
+        np.log(params[D.OUTFLOW_RATE].transpose(*D.SAMPLE_DIMS, D.TIME, D.SECTOR).values),
+        np.log(
+            params[D.DESTINATION_SHARE].transpose(*D.SAMPLE_DIMS, D.SECTOR, D.DESTINATION).values
+        ),
+    )
+    counts = kernels.draw_negative_binomial(rng, np.exp(log_mu), params[D.OVERDISPERSION].values)
+    cell = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR, D.DESTINATION)
+    return xr.Dataset(
+        {D.OUTFLOW: (cell, counts), D.OUTFLOW_TOTAL: (cell[:-1], counts.sum(axis=-1))},
+        coords={
+            **{d: params[d].values for d in D.SAMPLE_DIMS},
+            **{d: data[d].values for d in cell[2:]},
+        },
+    )

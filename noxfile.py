@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import nox
 
@@ -10,7 +11,11 @@ nox.options.default_venv_backend = "venv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["lint", "typecheck", "tests"]
 
-PYTHON = os.environ.get("TALENTFLOW_PYTHON", "3.12")
+# The interpreter that runs nox if it is new enough, else any python3.12 on PATH;
+# TALENTFLOW_PYTHON (set by .ci/run) overrides both.
+PYTHON = os.environ.get("TALENTFLOW_PYTHON") or (
+    sys.executable if sys.version_info >= (3, 12) else "3.12"
+)
 
 
 @nox.session(python=PYTHON)

@@ -76,6 +76,7 @@ def run_talentflow(draws: int, tune: int, chains: int, seed: int) -> dict[str, A
         panel(seed + 1), draws=draws, tune=tune, chains=chains, random_seed=seed + 1, check=False
     )
     warm = time.perf_counter() - t0
+    refit = model.posterior_
     bulk, tail = min_ess(fit.posterior.to_dataset(), COMPARED)
     steps = float(fit.sample_stats["n_steps"].mean())
     graph = build_outflow_model(panel(seed), model.config)
@@ -86,6 +87,8 @@ def run_talentflow(draws: int, tune: int, chains: int, seed: int) -> dict[str, A
     return {
         "cold_fit_seconds": cold,
         "compile_seconds": fit.attrs["compile_seconds"],
+        "first_draw_seconds": fit.attrs["build_seconds"] + fit.attrs["compile_seconds"],
+        "warm_first_draw_seconds": refit.attrs["build_seconds"] + refit.attrs["compile_seconds"],
         "sampling_seconds": fit.attrs["sampling_seconds"],
         "warm_refit_seconds": warm,
         "min_ess_bulk": bulk,

@@ -47,25 +47,24 @@ def numeric_problems(name: str, da: xr.DataArray) -> list[str]:
     return [f"{name}: values must be numeric, got dtype {da.dtype} (rule: numeric)"]
 
 
+def _flag(name: str, da: xr.DataArray, mask: np.ndarray, what: str, rule: str) -> list[str]:
+    """One problem sentence if ``mask`` is true anywhere, else none."""
+    return [f"{name}: {what} at {_where(da, mask)} (rule: {rule})"] if mask.any() else []
+
+
 def count_problems(name: str, da: xr.DataArray) -> list[str]:
     """Check non-negative, finite, integer-valued counts (NaN allowed: not observed)."""
     if numeric_problems(name, da):
         return numeric_problems(name, da)
     values = np.asarray(da.values, dtype=np.float64)
-    problems = []
-    infinite = np.isinf(values)
-    if infinite.any():
-        problems.append(f"{name}: infinite count at {_where(da, infinite)} (rule: finite)")
     finite = np.isfinite(values)
-    negative = finite & (values < 0)
-    if negative.any():
-        problems.append(f"{name}: negative count at {_where(da, negative)} (rule: counts >= 0)")
-    fractional = finite & (values != np.round(values))
-    if fractional.any():
-        problems.append(
-            f"{name}: fractional count at {_where(da, fractional)} (rule: whole numbers)"
-        )
-    return problems
+    return [
+        *_flag(name, da, np.isinf(values), "infinite count", "finite"),
+        *_flag(name, da, finite & (values < 0), "negative count", "counts >= 0"),
+        *_flag(
+            name, da, finite & (values != np.round(values)), "fractional count", "whole numbers"
+        ),
+    ]
 
 
 def positive_problems(name: str, da: xr.DataArray) -> list[str]:
@@ -73,16 +72,12 @@ def positive_problems(name: str, da: xr.DataArray) -> list[str]:
     if numeric_problems(name, da):
         return numeric_problems(name, da)
     values = np.asarray(da.values, dtype=np.float64)
-    problems = []
     missing = np.isnan(values)
-    if missing.any():
-        problems.append(f"{name}: missing value at {_where(da, missing)} (rule: no NaN)")
     bad = ~missing & ~(np.isfinite(values) & (values > 0))
-    if bad.any():
-        problems.append(
-            f"{name}: zero, negative or infinite value at {_where(da, bad)} (rule: finite and > 0)"
-        )
-    return problems
+    return [
+        *_flag(name, da, missing, "missing value", "no NaN"),
+        *_flag(name, da, bad, "zero, negative or infinite value", "finite and > 0"),
+    ]
 
 
 def label_problems(dim: str, ds: xr.Dataset) -> list[str]:

@@ -36,7 +36,8 @@ import xarray as xr
 from scipy.optimize import brentq
 
 from talentflow import _dims as D
-from talentflow.models.shocks import Shock
+from talentflow.models import kernels
+from talentflow.models.shocks import Shock, shock_ages, shock_profile
 
 SECTORS: Final = ("IT", "Finance", "Engineering", "Science & education", "Media & creative")
 DESTINATIONS: Final = ("Kazakhstan", "Georgia", "Armenia", "Serbia", "Turkey", "Israel", "EU")
@@ -71,10 +72,9 @@ _KZ_TARGET = _SKILLED_FRACTION * 200_000.0  # panel departures to Kazakhstan, Se
 
 def _expected_rate(months: np.ndarray, effects: np.ndarray) -> np.ndarray:
     """Monthly outflow per sector (months x sectors) with no trend noise."""
-    starts = np.array([s.month.astype("datetime64[M]").astype(np.int64) for s in SHOCKS])
-    ages = months[None, :] - starts[:, None]
-    profile = np.where(ages >= 0, (1 - _DECAY[:, None]) ** np.maximum(ages, 0), 0.0)
-    log_rate = np.log(_BASE_RATE) + (effects[:, None, :] * profile[:, :, None]).sum(axis=0)
+    profile = shock_profile(shock_ages(SHOCKS, months), _DECAY, np)
+    trend = np.zeros((len(months), len(SECTORS)))
+    log_rate = kernels.log_rate(np.log(_BASE_RATE), trend, effects, profile)
     return np.asarray(_WORKFORCE * np.exp(log_rate), dtype=np.float64)
 
 

@@ -32,6 +32,11 @@ def _band(
     )
 
 
+def _median_and_interval(draws: xr.DataArray, prob: float) -> xr.DataArray:
+    """Lower bound, median and upper bound of the central ``prob`` interval (``quantile`` dim)."""
+    return draws.quantile([(1 - prob) / 2, 0.5, (1 + prob) / 2], dim=list(D.SAMPLE_DIMS))
+
+
 def plot_outflow_fan(
     forecast: xr.DataTree,
     *,
@@ -99,7 +104,7 @@ def plot_destination_shares(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
     """
     share = fit[D.POSTERIOR].to_dataset()[D.DESTINATION_SHARE]
     sectors, dests = share[D.SECTOR].values, share[D.DESTINATION].values
-    q = share.quantile([(1 - prob) / 2, 0.5, (1 + prob) / 2], dim=list(D.SAMPLE_DIMS))
+    q = _median_and_interval(share, prob)
     fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(dests), 3.6), layout="constrained")
     width = 0.8 / len(sectors)
     x = np.arange(len(dests))
@@ -127,7 +132,7 @@ def plot_shock_effects(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
         raise ValueError("the fit has no shocks: its config lists none")
     effect = post[D.SHOCK_EFFECT].copy(data=np.exp(post[D.SHOCK_EFFECT].values))
     shocks, sectors = effect[D.SHOCK].values, effect[D.SECTOR].values
-    q = effect.quantile([(1 - prob) / 2, 0.5, (1 + prob) / 2], dim=list(D.SAMPLE_DIMS))
+    q = _median_and_interval(effect, prob)
     fig, axes = plt.subplots(
         1,
         len(shocks),

@@ -10,8 +10,16 @@ from talentflow.exceptions import (
     NotFittedError,
 )
 from talentflow.forecast.scenario import Scenario
-from talentflow.models import OutflowConfig, OutflowModel, OutflowPriors, Shock
-from talentflow.priors import Beta, HalfNormal, Normal
+from talentflow.models import (
+    OutflowConfig,
+    OutflowModel,
+    OutflowPriors,
+    ReturnConfig,
+    ReturnModel,
+    ReturnPriors,
+    Shock,
+)
+from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
 
 __all__ = [
     "Beta",
@@ -19,12 +27,16 @@ __all__ = [
     "ConvergenceWarning",
     "DataError",
     "HalfNormal",
+    "LogNormal",
     "ModelFileError",
     "Normal",
     "NotFittedError",
     "OutflowConfig",
     "OutflowModel",
     "OutflowPriors",
+    "ReturnConfig",
+    "ReturnModel",
+    "ReturnPriors",
     "Scenario",
     "Shock",
     "__version__",

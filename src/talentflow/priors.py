@@ -96,3 +96,30 @@ class Beta:
     def create(self, name: str, **kwargs: Any) -> Any:
         """Create the random variable ``name`` in the current PyMC model."""
         return pm.Beta(name, alpha=self.alpha, beta=self.beta, **kwargs)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LogNormal:
+    """Log-normal prior on a positive quantity: ``log x ~ Normal(mu, sigma)``.
+
+    Examples
+    --------
+    >>> LogNormal(mu=0.0, sigma=0.5).sigma
+    0.5
+    """
+
+    mu: float = 0.0
+    sigma: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not math.isfinite(self.mu):
+            raise ConfigError(f"LogNormal.mu must be finite, got {self.mu!r}")
+        _positive("LogNormal", sigma=self.sigma)
+
+    def dist(self) -> Any:
+        """Return a free-standing PyMC distribution (for forward draws)."""
+        return pm.LogNormal.dist(mu=self.mu, sigma=self.sigma)
+
+    def create(self, name: str, **kwargs: Any) -> Any:
+        """Create the random variable ``name`` in the current PyMC model."""
+        return pm.LogNormal(name, mu=self.mu, sigma=self.sigma, **kwargs)

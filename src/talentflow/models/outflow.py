@@ -205,6 +205,55 @@ class OutflowModel(BayesianModel[OutflowConfig]):
             )
         )
 
+    def sample_departures(self, *, random_seed: RandomSeed) -> xr.DataArray:
+        """Complete departures per posterior draw: observed where observed, imputed elsewhere.
+
+        Cells observed by destination keep their counts; months where only the sector
+        total is known split it across destinations with each draw's shares
+        (multinomial); unobserved cells are drawn from the posterior predictive. This
+        is how a :class:`~talentflow.ReturnModel` receives departures with their
+        uncertainty.
+
+        Returns
+        -------
+        xarray.DataArray
+            ``departures(chain, draw, time, sector, destination)``.
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_outflow(sectors=2, destinations=2, n_months=6,
+        ...                                        missing_fraction=0.3, random_seed=0)
+        >>> model = tf.OutflowModel().fit(data, draws=50, tune=50, chains=2, random_seed=1,
+        ...                               check=False)
+        >>> dep = model.sample_departures(random_seed=2)
+        >>> bool(dep.isnull().any()), bool((dep == data.outflow).where(data.outflow.notnull(),
+        ...                                                          True).all())
+        (False, True)
+        """
+        rng = np.random.default_rng(random_seed)
+        fit = self._fitted()
+        observed = fit[D.OBSERVED_DATA].to_dataset()
+        replicated = self.sample_posterior_predictive(random_seed=rng)[D.POSTERIOR_PREDICTIVE]
+        cell = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR, D.DESTINATION)
+        counts = replicated[D.OUTFLOW].transpose(*cell).values.copy()
+        if D.OUTFLOW_TOTAL in observed:
+            total = observed[D.OUTFLOW_TOTAL].transpose(D.TIME, D.SECTOR).values
+            share = fit[D.POSTERIOR][D.DESTINATION_SHARE].transpose(*cell[:2], *cell[3:]).values
+            t_idx, s_idx = np.nonzero(np.isfinite(total))
+            if len(t_idx):
+                pvals = share[:, :, s_idx, :]
+                split = rng.multinomial(total[t_idx, s_idx].astype(np.int64), pvals)
+                counts[:, :, t_idx, s_idx, :] = split
+        seen = observed[D.OUTFLOW].transpose(*cell[2:]).values
+        counts = np.where(np.isfinite(seen), seen, counts)
+        return xr.DataArray(
+            counts,
+            dims=cell,
+            coords={d: replicated[d].values for d in cell},
+            name=D.DEPARTURES,
+        )
+
     def forecast(
         self,
         horizon: int,

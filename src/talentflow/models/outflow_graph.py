@@ -8,7 +8,6 @@ hierarchy is non-centred because cells are small and pooling is strong.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pymc as pm
@@ -20,6 +19,7 @@ from talentflow._typing import FloatArray, TrendKind
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError, DataError
 from talentflow.models import kernels
+from talentflow.models.likelihood import masked_nb_logp
 from talentflow.models.shocks import Shock, shock_ages, shock_profile
 from talentflow.priors import Beta, HalfNormal, Normal
 
@@ -259,28 +259,11 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
         log_mu = kernels.log_expected_outflow(box["log_workforce"], rate, log_share)
         pm.Potential(
             "outflow_loglik",
-            _masked_nb(box["outflow_observed"], box["outflow_mask"], log_mu, alpha),
+            masked_nb_logp(box["outflow_observed"], box["outflow_mask"], log_mu, alpha),
         )
         log_mu_total = box["log_workforce"] + rate
         pm.Potential(
             "total_loglik",
-            _masked_nb(box["total_observed"], box["total_mask"], log_mu_total, alpha),
+            masked_nb_logp(box["total_observed"], box["total_mask"], log_mu_total, alpha),
         )
     return model
-
-
-def _masked_nb(observed: Any, mask: Any, log_mu: Any, alpha: Any) -> Any:
-    """Negative-binomial log likelihood over observed cells, up to a data-only constant.
-
-    Written on the log-mean scale and without ``-log(y!)`` (constant in the parameters),
-    which makes the gradient about a third cheaper than ``pm.logp`` of the distribution.
-    """
-    log_alpha = pt.log(alpha)
-    log_total = pt.logaddexp(log_alpha, log_mu)
-    logp = (
-        pt.gammaln(observed + alpha)
-        - pt.gammaln(alpha)
-        + alpha * (log_alpha - log_total)
-        + observed * (log_mu - log_total)
-    )
-    return (mask * logp).sum()

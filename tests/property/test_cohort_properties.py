@@ -1,6 +1,7 @@
 """Invariants of the cohort accounting, on random departures and hazards."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -30,7 +31,8 @@ def test_stock_is_cumulative_departures_minus_cumulative_returns(inputs):
     returns, stock = back.sum(axis=1), abroad.sum(axis=1)
     expected = np.cumsum(departures, axis=0) - np.cumsum(returns, axis=0)
     np.testing.assert_allclose(stock, expected, rtol=1e-9, atol=1e-7 * departures.sum() + 1e-9)
-    assert (stock >= -1e-9).all() and (returns >= 0).all()
+    assert (stock >= -1e-9).all()
+    assert (returns >= 0).all()
 
 
 @given(cohort_inputs())
@@ -73,3 +75,21 @@ def test_simulated_returns_conserve_people_and_pass_validation(seed, per_destina
         stock = data.outflow.cumsum("time") - returns.cumsum("time")
         np.testing.assert_array_equal(stock.values, truth.stock_abroad.values)
     assert (truth.stock_abroad >= 0).all()
+
+
+@given(st.integers(0, 2**32 - 1), st.booleans())
+def test_returns_beyond_the_people_abroad_are_rejected(seed, per_destination):
+    data, _ = tf.datasets.simulate_returns(
+        sectors=2, destinations=2, n_months=8, by_destination=per_destination, random_seed=seed
+    )
+    rng = np.random.default_rng(seed)
+    returns = data.returns.values.copy()
+    cell = tuple(rng.integers(n) for n in returns.shape)
+    returns[cell] = data.outflow.values.sum() + 1.0
+    bad = data.assign(returns=(data.returns.dims, returns))
+    with pytest.raises(tf.DataError) as err:
+        validate_returns(bad)
+    assert all(p.startswith("returns:") for p in err.value.problems)
+    assert any(
+        "returns before any departure" in p or "more returns" in p for p in err.value.problems
+    )

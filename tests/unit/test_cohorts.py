@@ -35,7 +35,8 @@ def test_one_cohort_follows_the_survival_curve():
     still = cohorts.survival(np.arange(4.0), np.array(0.0), np.array(3.0), np.array(2.0))
     np.testing.assert_allclose(abroad[1:, 1, 0, 0], 1000.0 * still)
     np.testing.assert_allclose(back[2:, 1, 0, 0], 1000.0 * -np.diff(still))
-    assert np.all(back[:2] == 0.0) and np.all(abroad[0] == 0.0)
+    assert np.all(back[:2] == 0.0)
+    assert np.all(abroad[0] == 0.0)
 
 
 def test_monthly_hazard_matches_survival_ratios():

@@ -41,3 +41,17 @@ def test_demo_writes_the_report(tmp_path):
     ):
         assert (tmp_path / name).stat().st_size > 1000
     plt.close("all")
+
+
+@pytest.mark.slow
+def test_return_plots(return_fitted):
+    import matplotlib.pyplot as plt
+
+    fig = tf.plot.plot_return_hazard(return_fitted.posterior_)
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible()] == ["IT", "Finance", "Media"]
+    fc = return_fitted.forecast(6, random_seed=1)
+    fig2 = tf.plot.plot_stock_abroad(return_fitted.posterior_, forecast=fc)
+    labels = fig2.axes[0].get_legend_handles_labels()[1]
+    assert "left in: wave" in labels
+    assert "left in: other" in labels
+    plt.close("all")

@@ -113,7 +113,9 @@ def test_share_back_grows_with_time_abroad(return_fitted):
     back = return_fitted.share_back("wave", months=(3, 6, 12, 24), ci_prob=0.8)
     total = back.share_back_total
     median = total.sel(summary="median").values
-    assert np.all(np.diff(median) > 0) and 0 < median[0] and median[-1] < 1
+    assert np.all(np.diff(median) > 0)
+    assert median[0] > 0
+    assert median[-1] < 1
     assert (total.sel(summary="lower") <= total.sel(summary="median")).all()
     assert (back.share_back.sel(summary="upper") >= back.share_back.sel(summary="median")).all()
     assert back.attrs == {"wave": "wave", "ci_prob": 0.8}

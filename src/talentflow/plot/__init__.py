@@ -6,10 +6,13 @@ from talentflow.plot.outflow import (
     plot_scenario_totals,
     plot_shock_effects,
 )
+from talentflow.plot.returns import plot_return_hazard, plot_stock_abroad
 
 __all__ = [
     "plot_destination_shares",
     "plot_outflow_fan",
+    "plot_return_hazard",
     "plot_scenario_totals",
     "plot_shock_effects",
+    "plot_stock_abroad",
 ]

@@ -7,34 +7,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 import xarray as xr
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from talentflow import _dims as D
-
-
-def _band(
-    ax: Axes,
-    time: np.ndarray,
-    draws: xr.DataArray,
-    probs: Sequence[float],
-    color: str,
-    label: str,
-) -> None:
-    """Median line and nested central intervals of ``draws`` (sample dims reduced)."""
-    for p in sorted(probs, reverse=True):
-        lo, hi = draws.quantile([(1 - p) / 2, (1 + p) / 2], dim=list(D.SAMPLE_DIMS)).values
-        ax.fill_between(
-            time, lo, hi, color=color, alpha=0.18, linewidth=0, label=f"{label} {p:.0%}"
-        )
-    ax.plot(
-        time, draws.median(list(D.SAMPLE_DIMS)).values, color=color, lw=1.6, label=f"{label} median"
-    )
-
-
-def _median_and_interval(draws: xr.DataArray, prob: float) -> xr.DataArray:
-    """Lower bound, median and upper bound of the central ``prob`` interval (``quantile`` dim)."""
-    return draws.quantile([(1 - prob) / 2, 0.5, (1 + prob) / 2], dim=list(D.SAMPLE_DIMS))
+from talentflow.plot._bands import band, median_and_interval
 
 
 def plot_outflow_fan(
@@ -84,7 +60,7 @@ def plot_outflow_fan(
         if history is not None:
             h = history.sel({D.DESTINATION: dest})
             ax.plot(h[D.TIME].values, h.values, color="0.2", lw=1.0, label="observed")
-        _band(ax, pred[D.TIME].values, pred.sel({D.DESTINATION: dest}), probs, "C0", "forecast")
+        band(ax, pred[D.TIME].values, pred.sel({D.DESTINATION: dest}), probs, "C0", "forecast")
         ax.set_title(str(dest), fontsize=10)
         ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     for ax in list(axes.flat)[len(dests) :]:
@@ -104,7 +80,7 @@ def plot_destination_shares(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
     """
     share = fit[D.POSTERIOR].to_dataset()[D.DESTINATION_SHARE]
     sectors, dests = share[D.SECTOR].values, share[D.DESTINATION].values
-    q = _median_and_interval(share, prob)
+    q = median_and_interval(share, prob)
     fig, ax = plt.subplots(figsize=(1.2 + 1.1 * len(dests), 3.6), layout="constrained")
     width = 0.8 / len(sectors)
     x = np.arange(len(dests))
@@ -132,7 +108,7 @@ def plot_shock_effects(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
         raise ValueError("the fit has no shocks: its config lists none")
     effect = post[D.SHOCK_EFFECT].copy(data=np.exp(post[D.SHOCK_EFFECT].values))
     shocks, sectors = effect[D.SHOCK].values, effect[D.SECTOR].values
-    q = _median_and_interval(effect, prob)
+    q = median_and_interval(effect, prob)
     fig, axes = plt.subplots(
         1,
         len(shocks),
@@ -173,7 +149,7 @@ def plot_scenario_totals(
         ax.plot(h[D.TIME].values, h.values, color="0.2", lw=1.0, label="observed")
     for i, (name, fc) in enumerate(forecasts.items()):
         total = fc[D.PREDICTIONS].to_dataset()[D.OUTFLOW_TOTAL].sum(D.SECTOR)
-        _band(ax, total[D.TIME].values, total, probs, f"C{i}", name)
+        band(ax, total[D.TIME].values, total, probs, f"C{i}", name)
     ax.set_yscale("log")
     ax.set_ylabel("people per month")
     ax.set_title("Total outflow: history and forecasts")

@@ -20,6 +20,8 @@ from talentflow.models import build_outflow_model
 
 SHOCK = tf.Shock(name="shock", start="2022-03")
 SIZES = {"sectors": 12, "destinations": 8, "n_months": 48}
+TITLE = "Outflow model, 12 sectors x 8 destinations x 48 months, one shock"
+TARGETS = {"min_bulk_ess_per_second_vs_reference": ">= 3", "warm_refit_vs_cold_fit": "<= 0.25"}
 
 
 def panel(seed: int) -> xr.Dataset:

@@ -25,6 +25,15 @@ Everything else is an assumption made for illustration, not a reported figure: t
 workforce of each sector, pre-war monthly outflow rates, how much smaller the invasion
 shock is outside IT, the decay of both shocks, the other destination shares, the trend
 volatility and the overdispersion.
+
+The returns of :func:`load_returns_2022` rest on one qualitative report only: "some
+Russian IT workers who emigrated at the start of the war are now starting to return"
+(Express, spring 2022). The hazard is an assumption: an ordinary cohort has about 18%
+back within a year (``hazard_level`` -1.6), with returns peaking some months after
+departure (log-logistic scale 9 months, shape 1.6); the invasion wave, a hurried
+departure, returns sooner (wave effect +0.6); the mobilization wave, people avoiding
+the draft, returns less (-0.4). Returns are sector totals (no destination), as a
+registry of returning workers would count them.
 """
 
 from __future__ import annotations
@@ -157,3 +166,45 @@ def load_relocation_2022(*, random_seed: int = 2022) -> xr.Dataset:
     data[D.OUTFLOW].attrs.update(units="people per month")
     data[D.WORKFORCE].attrs.update(units="people", note="assumed, not reported")
     return data
+
+
+_RETURN_HAZARD: Final = {"hazard_level": -1.6, "hazard_scale": 9.0, "hazard_shape": 1.6}
+_WAVE_EFFECTS: Final = (0.6, -0.4)
+
+
+def load_returns_2022(*, random_seed: int = 2023) -> xr.Dataset:
+    """Return simulated monthly returns by sector for the "relocation 2022" departures.
+
+    Each departure cohort of :func:`load_relocation_2022` returns with an assumed
+    hazard (see the module docstring): the invasion wave sooner, the mobilization wave
+    later than ordinary departures. Simulated, not observed.
+
+    Examples
+    --------
+    >>> returns = load_returns_2022()
+    >>> dict(returns.returns.sizes), returns.attrs["simulated"]
+    ({'time': 36, 'sector': 5}, 'yes')
+    """
+    from talentflow.datasets.returns import simulate_returns
+
+    data, _ = simulate_returns(
+        departures=load_relocation_2022()[D.OUTFLOW],
+        waves=SHOCKS,
+        wave_effect=_WAVE_EFFECTS,
+        sector_effect=np.array([0.2, 0.0, -0.1, -0.2, 0.1]),
+        by_destination=False,
+        random_seed=random_seed,
+        **_RETURN_HAZARD,
+    )
+    out = data[[D.RETURNS]]
+    out.attrs.update(
+        title="returns after relocation 2022 (simulated)",
+        simulated="yes",
+        description=(
+            "Simulated returns, not observed data: the departures of the simulated "
+            "relocation 2022 panel returning with an assumed hazard. See "
+            "talentflow.datasets.relocation."
+        ),
+    )
+    out[D.RETURNS].attrs.update(units="people per month")
+    return out

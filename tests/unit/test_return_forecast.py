@@ -5,6 +5,7 @@ import pytest
 import xarray as xr
 
 import talentflow as tf
+from tests.conftest import QUICK
 
 
 @pytest.mark.slow
@@ -67,6 +68,7 @@ def test_coupled_fit_carries_departure_uncertainty(coupled, panel):
         departures.isel(chain=0, draw=0).where(observed), panel.outflow.where(observed)
     )
     assert post.departures_draw.dims == ("chain", "draw")
+    assert post.attrs["outflow_draws"] == 300  # forecasts continue the paired outflow draws
     last_stock = post.stock_abroad.isel(time=-1).sum(("sector", "destination"))
     assert float(last_stock.std(("chain", "draw"))) > 0
 
@@ -123,3 +125,23 @@ def test_share_back_grows_with_time_abroad(return_fitted):
         return_fitted.share_back("invasion")
     with pytest.raises(tf.ConfigError, match="months"):
         return_fitted.share_back("wave", months=(0,))
+
+
+@pytest.mark.slow
+def test_coupled_fit_aligns_labels_by_name(fitted, return_config, panel):
+    data, _ = tf.datasets.simulate_returns(
+        departures=panel.outflow.fillna(0.0), by_destination=True, random_seed=2
+    )
+    shuffled = data.drop_vars("outflow").isel(destination=[2, 0, 1], sector=[1, 2, 0])
+    model = tf.ReturnModel(return_config).fit(
+        shuffled, outflow_model=fitted, random_seed=1, **QUICK
+    )
+    used = model.posterior_.constant_data.departures
+    assert list(used.destination.values) == list(shuffled.destination.values)
+    seen = panel.outflow.notnull()
+    xr.testing.assert_equal(
+        used.where(seen.reindex_like(used)).dropna("time", how="all"),
+        panel.outflow.where(seen).reindex_like(used).dropna("time", how="all"),
+    )
+    paired = model.posterior_.posterior.departures.isel(chain=0, draw=0)
+    xr.testing.assert_equal(paired.where(seen), panel.outflow.where(seen).reindex_like(paired))

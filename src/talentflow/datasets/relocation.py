@@ -168,7 +168,6 @@ def load_relocation_2022(*, random_seed: int = 2022) -> xr.Dataset:
     return data
 
 
-_RETURN_HAZARD: Final = {"hazard_level": -1.6, "hazard_scale": 9.0, "hazard_shape": 1.6}
 _WAVE_EFFECTS: Final = (0.6, -0.4)
 
 
@@ -193,8 +192,10 @@ def load_returns_2022(*, random_seed: int = 2023) -> xr.Dataset:
         wave_effect=_WAVE_EFFECTS,
         sector_effect=np.array([0.2, 0.0, -0.1, -0.2, 0.1]),
         by_destination=False,
+        hazard_level=-1.6,
+        hazard_scale=9.0,
+        hazard_shape=1.6,
         random_seed=random_seed,
-        **_RETURN_HAZARD,
     )
     out = data[[D.RETURNS]]
     out.attrs.update(

@@ -119,7 +119,8 @@ class ReturnModel(BayesianModel[ReturnConfig]):
                 )
             draws_ = outflow_model.sample_departures(random_seed=rng)
             validate_returns(data, departures=draws_.max(D.SAMPLE_DIMS))
-            mean = draws_.mean(D.SAMPLE_DIMS).sel({D.SECTOR: data[D.SECTOR].values})
+            labels = {d: data[d].values for d in (D.SECTOR, D.DESTINATION) if d in data.coords}
+            mean = draws_.mean(D.SAMPLE_DIMS).sel(labels)
             work = data.assign({D.OUTFLOW: mean.assign_coords({D.TIME: data[D.TIME].values})})
         else:
             work = validate_returns(data)
@@ -143,7 +144,7 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             warn_if_unconverged(tree)
         post = tree[D.POSTERIOR].to_dataset()
         if draws_ is not None:
-            post = self._paired_departures(post, draws_, rng)
+            post = self._paired_departures(post, draws_, departures, rng)
         groups = {
             f"/{D.POSTERIOR}": post,
             f"/{D.SAMPLE_STATS}": tree[D.SAMPLE_STATS].to_dataset(),
@@ -157,10 +158,11 @@ class ReturnModel(BayesianModel[ReturnConfig]):
 
     @staticmethod
     def _paired_departures(
-        post: xr.Dataset, draws: xr.DataArray, rng: np.random.Generator
+        post: xr.Dataset, draws: xr.DataArray, cells: xr.DataArray, rng: np.random.Generator
     ) -> xr.Dataset:
         """Pair every posterior draw with one draw of the outflow model's departures."""
-        values = draws.sel({D.SECTOR: post[D.SECTOR].values}).transpose(*D.SAMPLE_DIMS, *_CELL)
+        labels = {d: cells[d].values for d in (D.SECTOR, D.DESTINATION)}
+        values = draws.sel(labels).transpose(*D.SAMPLE_DIMS, *_CELL)
         flat = values.values.reshape(-1, *values.shape[2:])
         pick = rng.integers(flat.shape[0], size=(post.sizes[D.CHAIN], post.sizes[D.DRAW]))
         post = post.assign(

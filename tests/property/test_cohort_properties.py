@@ -17,17 +17,22 @@ def cohort_inputs(draw):
     n_d = draw(st.integers(1, 3))
     rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     departures = rng.poisson(rng.gamma(1.0, 100.0), size=(n_t, n_s, n_d)).astype(float)
-    log_mult = rng.normal(draw(st.floats(-4.0, 2.0)), 1.0, size=(n_t, n_s, n_d))
+    n_waves = draw(st.integers(0, 2))
+    log_mult = rng.normal(draw(st.floats(-4.0, 2.0)), 1.0, size=(n_waves + 1, n_s, n_d))
+    wave_of = rng.integers(-1, n_waves, size=n_t)  # -1: no wave
+    membership = (wave_of[:, None] == np.arange(n_waves)[None, :]).astype(float)
+    groups = cohorts.group_matrix(membership)
     scale = np.array(draw(st.floats(0.5, 60.0)))
     shape = np.array(draw(st.floats(0.3, 4.0)))
     cum = cohorts.cumulative_hazard(np.arange(float(n_t)), scale, shape, np)
-    return departures, log_mult, cum
+    return departures, log_mult, groups, cum
 
 
 @given(cohort_inputs())
 def test_stock_is_cumulative_departures_minus_cumulative_returns(inputs):
-    departures, log_mult, cum = inputs
-    back, abroad = cohorts.cohort_flows(departures, log_mult, cum, np, n_time=len(departures))
+    departures, log_mult, groups, cum = inputs
+    n = len(departures)
+    back, abroad = cohorts.cohort_flows(departures, log_mult, groups, cum, np, n_time=n)
     returns, stock = back.sum(axis=1), abroad.sum(axis=1)
     expected = np.cumsum(departures, axis=0) - np.cumsum(returns, axis=0)
     np.testing.assert_allclose(stock, expected, rtol=1e-9, atol=1e-7 * departures.sum() + 1e-9)
@@ -37,8 +42,9 @@ def test_stock_is_cumulative_departures_minus_cumulative_returns(inputs):
 
 @given(cohort_inputs())
 def test_no_cohort_returns_more_than_left_nor_before_leaving(inputs):
-    departures, log_mult, cum = inputs
-    back, abroad = cohorts.cohort_flows(departures, log_mult, cum, np, n_time=len(departures))
+    departures, log_mult, groups, cum = inputs
+    n = len(departures)
+    back, abroad = cohorts.cohort_flows(departures, log_mult, groups, cum, np, n_time=n)
     assert (back.sum(axis=0) <= departures * (1 + 1e-12) + 1e-12).all()
     t, c = np.indices(back.shape[:2])
     assert (back[t <= c] == 0).all()
@@ -47,13 +53,13 @@ def test_no_cohort_returns_more_than_left_nor_before_leaving(inputs):
 
 @given(cohort_inputs(), st.randoms(use_true_random=False))
 def test_the_order_of_sectors_and_destinations_does_not_matter(inputs, random):
-    departures, log_mult, cum = inputs
+    departures, log_mult, groups, cum = inputs
     ps = random.sample(range(departures.shape[1]), departures.shape[1])
     pd_ = random.sample(range(departures.shape[2]), departures.shape[2])
     n = len(departures)
-    back, abroad = cohorts.cohort_flows(departures, log_mult, cum, np, n_time=n)
+    back, abroad = cohorts.cohort_flows(departures, log_mult, groups, cum, np, n_time=n)
     back_p, abroad_p = cohorts.cohort_flows(
-        departures[:, ps][:, :, pd_], log_mult[:, ps][:, :, pd_], cum, np, n_time=n
+        departures[:, ps][:, :, pd_], log_mult[:, ps][:, :, pd_], groups, cum, np, n_time=n
     )
     np.testing.assert_allclose(back_p, back[:, :, ps][:, :, :, pd_])
     np.testing.assert_allclose(abroad_p, abroad[:, :, ps][:, :, :, pd_])

@@ -58,12 +58,12 @@ def test_masked_negative_binomial_matches_pymc_up_to_the_data_constant():
     import pymc as pm
     from scipy.special import gammaln
 
-    from talentflow.models.outflow_graph import _masked_nb
+    from talentflow.models.likelihood import masked_nb_logp
 
     rng = np.random.default_rng(3)
     y = rng.poisson(30.0, size=(4, 3)).astype(float)
     mask = (rng.random((4, 3)) > 0.3).astype(float)
     log_mu, alpha = rng.normal(3.0, 0.5, size=(4, 3)), 7.5
-    ours = _masked_nb(pt.as_tensor(y), pt.as_tensor(mask), pt.as_tensor(log_mu), alpha).eval()
+    ours = masked_nb_logp(pt.as_tensor(y), pt.as_tensor(mask), pt.as_tensor(log_mu), alpha).eval()
     full = pm.logp(pm.NegativeBinomial.dist(mu=np.exp(log_mu), alpha=alpha), y).eval()
     np.testing.assert_allclose(ours, (mask * (full + gammaln(y + 1))).sum(), rtol=1e-8)

@@ -143,5 +143,5 @@ def test_coupled_fit_aligns_labels_by_name(fitted, return_config, panel):
         used.where(seen.reindex_like(used)).dropna("time", how="all"),
         panel.outflow.where(seen).reindex_like(used).dropna("time", how="all"),
     )
-    paired = model.posterior_.posterior.departures.isel(chain=0, draw=0)
+    paired = model.posterior_.posterior.departures.isel(chain=0, draw=0, drop=True)
     xr.testing.assert_equal(paired.where(seen), panel.outflow.where(seen).reindex_like(paired))

@@ -120,11 +120,12 @@ def simulate_returns(
         dest_eff = np.zeros(n_d)
     waves_eff = np.broadcast_to(np.asarray(wave_effect, dtype=float), (len(config.waves),))
     scale, shape = np.array(hazard_scale), np.array(hazard_shape)
-    log_mult = cohorts.cell_log_multiplier(
-        np.array(hazard_level), scale, shape, sector_eff, dest_eff, waves_eff, membership, np
-    )
+    log_mult = cohorts.group_log_multiplier(
+        np.array(hazard_level), scale, shape, sector_eff, dest_eff, waves_eff, np
+    )  # (group, sector, destination)
     cum = cohorts.cumulative_hazard(np.arange(max(n_t, months_abroad + 1.0)), scale, shape, np)
-    hazard = cohorts.monthly_hazard(cum, log_mult[..., None], np)  # (cohort, s, d, lag - 1)
+    by_group = cohorts.monthly_hazard(cum, log_mult[..., None], np)  # (group, s, d, lag - 1)
+    hazard = by_group[np.argmax(cohorts.group_matrix(membership), axis=1)]  # per cohort
 
     abroad = np.round(dep)
     returns = np.zeros_like(dep)
@@ -144,10 +145,7 @@ def simulate_returns(
         },
         coords=coords,
     )
-    plain = cohorts.cell_log_multiplier(
-        np.array(hazard_level), scale, shape, sector_eff, dest_eff, None, membership[:1], np
-    )[0]
-    truth_hazard = cohorts.monthly_hazard(cum[: months_abroad + 1], plain[..., None], np)
+    truth_hazard = by_group[-1][..., :months_abroad]
     hazard_dims: tuple[str, ...] = (D.SECTOR, D.DESTINATION)
     if not by_destination:
         truth_hazard, hazard_dims = truth_hazard[:, 0], (D.SECTOR,)

@@ -50,19 +50,8 @@ def flows(post: xr.Dataset, departures: FloatArray, membership: np.ndarray) -> F
     """
     n_chain, n_draw, n_time = departures.shape[:3]
     flat = departures.reshape(n_chain * n_draw, *departures.shape[2:])
-    params: dict[str, Any] = {}
-    for name, dims in (
-        (D.HAZARD_LEVEL, ()),
-        (D.HAZARD_SCALE, ()),
-        (D.HAZARD_SHAPE, ()),
-        (D.SECTOR_EFFECT, (D.SECTOR,)),
-        (D.DESTINATION_EFFECT, (D.DESTINATION,)),
-        (D.WAVE_EFFECT, (D.SHOCK,)),
-    ):
-        if name in post:
-            values = _draws(post, name, *dims)
-            params[name] = values.reshape(-1, *values.shape[2:])
-    groups = np.concatenate([membership, 1.0 - membership.sum(axis=1, keepdims=True)], axis=1)
+    params = {k: v.reshape(-1, *v.shape[2:]) for k, v in _hazard_draws(post).items()}
+    groups = cohorts.group_matrix(membership)
     out_returns = np.empty_like(flat)
     out_stock = np.empty_like(flat)
     out_groups = np.empty((*flat.shape[:-1], groups.shape[1]))
@@ -70,18 +59,10 @@ def flows(post: xr.Dataset, departures: FloatArray, membership: np.ndarray) -> F
     for lo in range(0, flat.shape[0], _CHUNK):
         part = slice(lo, lo + _CHUNK)
         p = {k: v[part] for k, v in params.items()}
-        log_mult = cohorts.cell_log_multiplier(
-            p[D.HAZARD_LEVEL],
-            p[D.HAZARD_SCALE],
-            p[D.HAZARD_SHAPE],
-            p[D.SECTOR_EFFECT],
-            p.get(D.DESTINATION_EFFECT),
-            p.get(D.WAVE_EFFECT),
-            membership,
-            np,
-        )
         cum = cohorts.cumulative_hazard(months, p[D.HAZARD_SCALE], p[D.HAZARD_SHAPE], np)
-        back, abroad = cohorts.cohort_flows(flat[part], log_mult, cum, np, n_time=n_time)
+        back, abroad = cohorts.cohort_flows(
+            flat[part], _log_multipliers(p), groups, cum, np, n_time=n_time
+        )
         out_returns[part] = back.sum(axis=-3)
         out_stock[part] = abroad.sum(axis=-3)
         out_groups[part] = np.einsum("ntcsd,cg->ntsg", abroad, groups)
@@ -90,6 +71,35 @@ def flows(post: xr.Dataset, departures: FloatArray, membership: np.ndarray) -> F
         out_returns.reshape(*shape, *flat.shape[1:]),
         out_stock.reshape(*shape, *flat.shape[1:]),
         out_groups.reshape(*shape, *out_groups.shape[1:]),
+    )
+
+
+def _hazard_draws(post: xr.Dataset) -> dict[str, FloatArray]:
+    """Return the draws ``(chain, draw, ...)`` of the hazard parameters the fit has."""
+    names = (
+        (D.HAZARD_LEVEL, ()),
+        (D.HAZARD_SCALE, ()),
+        (D.HAZARD_SHAPE, ()),
+        (D.SECTOR_EFFECT, (D.SECTOR,)),
+        (D.DESTINATION_EFFECT, (D.DESTINATION,)),
+        (D.WAVE_EFFECT, (D.SHOCK,)),
+    )
+    return {name: _draws(post, name, *dims) for name, dims in names if name in post}
+
+
+def _log_multipliers(p: dict[str, FloatArray]) -> FloatArray:
+    """Group log multipliers ``(..., group, sector, destination)`` from hazard draws."""
+    return np.asarray(
+        cohorts.group_log_multiplier(
+            p[D.HAZARD_LEVEL],
+            p[D.HAZARD_SCALE],
+            p[D.HAZARD_SHAPE],
+            p[D.SECTOR_EFFECT],
+            p.get(D.DESTINATION_EFFECT),
+            p.get(D.WAVE_EFFECT),
+            np,
+        ),
+        dtype=np.float64,
     )
 
 
@@ -339,22 +349,12 @@ def share_back(
     in_wave = membership[:, names.index(wave)] > 0
     if not in_wave.any():
         raise DataError([f"wave {wave!r}: none of its months are in the data (rule: overlap)"])
-    log_mult = cohorts.cell_log_multiplier(
-        _draws(post, D.HAZARD_LEVEL),
-        _draws(post, D.HAZARD_SCALE),
-        _draws(post, D.HAZARD_SHAPE),
-        _draws(post, D.SECTOR_EFFECT, D.SECTOR),
-        _draws(post, D.DESTINATION_EFFECT, D.DESTINATION) if D.DESTINATION_EFFECT in post else None,
-        _draws(post, D.WAVE_EFFECT, D.SHOCK),
-        membership,
-        np,
-    )[:, :, in_wave]
-    still = cohorts.survival(
-        steps, log_mult, _draws(post, D.HAZARD_SCALE), _draws(post, D.HAZARD_SHAPE)
-    )  # (chain, draw, cohort, sector, destination, months)
-    weight = departure_draws(fit)[:, :, in_wave][..., None]
-    back_people = ((1.0 - still) * weight).sum(axis=(2, 4))
-    left = weight.sum(axis=(2, 4))
+    p = _hazard_draws(post)
+    log_mult = _log_multipliers(p)[:, :, names.index(wave)]  # (chain, draw, sector, dest)
+    still = cohorts.survival(steps, log_mult, p[D.HAZARD_SCALE], p[D.HAZARD_SHAPE])
+    weight = departure_draws(fit)[:, :, in_wave].sum(axis=2)[..., None]
+    back_people = ((1.0 - still) * weight).sum(axis=3)  # (chain, draw, sector, months)
+    left = weight.sum(axis=3)
     per_sector = back_people / np.where(left > 0, left, np.nan)
     total = back_people.sum(axis=2) / left.sum(axis=2)
     q = [0.5, (1.0 - ci_prob) / 2.0, (1.0 + ci_prob) / 2.0]

@@ -43,37 +43,50 @@ def cumulative_hazard(months: Tensor, scale: Tensor, shape: Tensor, xp: Any) -> 
 REFERENCE_MONTHS = 12.0
 
 
-def cell_log_multiplier(
+def group_log_multiplier(
     level: Tensor,
     scale: Tensor,
     shape: Tensor,
     sector_effect: Tensor,
     destination_effect: Tensor | None,
     wave_effect: Tensor | None,
-    waves: np.ndarray,
     xp: Any,
 ) -> Tensor:
-    """Log hazard multiplier of each cohort cell, shape ``(..., time, sector, destination)``.
+    """Log hazard multiplier per cohort group and cell, shape ``(..., group, sector, destination)``.
 
-    ``level``, ``scale``, ``shape`` have the sample shape; ``sector_effect`` adds
-    ``(sector,)``, ``destination_effect`` ``(destination,)`` and ``wave_effect``
-    ``(wave,)``; ``waves`` is the ``(time, wave)`` 0/1 membership of departure months
-    in waves. Without destination effects the destination axis has length one.
+    Groups are the waves in order, then everyone else (no wave effect). ``level``,
+    ``scale``, ``shape`` have the sample shape; ``sector_effect`` adds ``(sector,)``,
+    ``destination_effect`` ``(destination,)`` and ``wave_effect`` ``(wave,)``. Without
+    destination effects the destination axis has length one.
 
     Examples
     --------
-    >>> m = cell_log_multiplier(np.array(0.0), np.array(12.0), np.array(1.0),
-    ...                         np.zeros(2), None, np.array([1.0]), np.array([[0.0], [1.0]]), np)
-    >>> m.shape, np.round(m[:, 0, 0] - m[0, 0, 0], 3).tolist()
-    ((2, 2, 1), [0.0, 1.0])
+    >>> m = group_log_multiplier(np.array(0.0), np.array(12.0), np.array(1.0),
+    ...                          np.zeros(2), None, np.array([1.0]), np)
+    >>> m.shape, np.round(m[:, 0, 0] - m[-1, 0, 0], 3).tolist()
+    ((2, 2, 1), [1.0, 0.0])
     """
     reference = xp.log(cumulative_hazard(np.array([REFERENCE_MONTHS]), scale, shape, xp))
     out = (level - reference[..., 0])[..., None, None, None] + sector_effect[..., None, :, None]
     if destination_effect is not None:
         out = out + destination_effect[..., None, None, :]
-    if wave_effect is not None:
-        out = out + (wave_effect[..., None, :] * waves).sum(axis=-1)[..., :, None, None]
-    return out
+    if wave_effect is None:
+        return out
+    other = 0.0 * wave_effect.sum(axis=-1, keepdims=True)  # (..., 1), also with no waves
+    offsets = xp.concatenate([wave_effect, other], axis=-1)
+    return out + offsets[..., :, None, None]
+
+
+def group_matrix(membership: np.ndarray) -> np.ndarray:
+    """``(time, group)`` 0/1 matrix from the ``(time, wave)`` wave membership: waves, then other.
+
+    Examples
+    --------
+    >>> group_matrix(np.array([[0.0], [1.0]])).tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    membership = np.asarray(membership, dtype=np.float64)
+    return np.concatenate([membership, 1.0 - membership.sum(axis=1, keepdims=True)], axis=1)
 
 
 def monthly_hazard(cum: Tensor, log_multiplier: Tensor, xp: Any) -> Tensor:
@@ -99,16 +112,29 @@ def _lags(n_time: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def cohort_flows(
-    departures: Tensor, log_multiplier: Tensor, cum: Tensor, xp: Any, *, n_time: int
+    departures: Tensor,
+    group_log_multiplier: Tensor,
+    groups: np.ndarray,
+    cum: Tensor,
+    xp: Any,
+    *,
+    n_time: int,
 ) -> tuple[Tensor, Tensor]:
     """Compute expected returns and stock abroad by month of return and month of departure.
+
+    A cohort's hazard depends on its month only through its group (wave or not), so
+    the survival curves are computed once per group and months abroad; the cohort
+    sum is then multiply-adds over a (month x cohort) grid, with no exponential in it.
 
     Parameters
     ----------
     departures : array (..., time, sector, destination)
         People leaving in each month (each month is also a departure cohort).
-    log_multiplier : array (..., time, sector, destination)
-        Log hazard multiplier of each cohort cell (sector, destination, wave effects).
+    group_log_multiplier : array (..., group, sector, destination)
+        Log hazard multiplier of each cohort group (see :func:`group_log_multiplier`).
+    groups : array (time, group)
+        Which group each departure month belongs to (one 1 per row; see
+        :func:`group_matrix`).
     cum : array (..., n)
         Baseline cumulative hazard at ``0, 1, ..., n - 1`` months abroad, ``n >= time``.
     xp : module
@@ -129,19 +155,25 @@ def cohort_flows(
     --------
     >>> cum = cumulative_hazard(np.arange(3.0), np.array(1.0), np.array(1.0), np)
     >>> back, abroad = cohort_flows(np.array([[[100.0]], [[0.0]], [[0.0]]]),
-    ...                             np.zeros((3, 1, 1)), cum, np, n_time=3)
+    ...                             np.zeros((1, 1, 1)), np.ones((3, 1)), cum, np, n_time=3)
     >>> np.round(back[:, 0, 0, 0], 2).tolist(), np.round(abroad[:, 0, 0, 0], 2).tolist()
     ([0.0, 50.0, 16.67], [100.0, 50.0, 33.33])
     """
     lag, returning, departed = _lags(n_time)
-    now = xp.take(cum, lag, axis=-1)[..., None, None]
-    before = xp.take(cum, np.maximum(lag - 1, 0), axis=-1)[..., None, None]
-    m = xp.exp(log_multiplier)[..., None, :, :, :]
-    still_before = xp.exp(-m * before)
-    stock_share = xp.exp(-m * now) * departed[:, :, None, None]
-    return_share = still_before * -xp.expm1(-m * (now - before)) * returning[:, :, None, None]
+    m = xp.exp(group_log_multiplier)[..., :, None, :, :]  # (..., group, 1, s, d)
+    months = cum[..., :n_time]
+    step = xp.concatenate([xp.zeros_like(months[..., :1]), months[..., 1:] - months[..., :-1]], -1)
+    still = xp.exp(-m * months[..., None, :, None, None])  # (..., group, months abroad, s, d)
+    before = xp.concatenate([xp.ones_like(still[..., :1, :, :]), still[..., :-1, :, :]], axis=-3)
+    back_share = before * -xp.expm1(-m * step[..., None, :, None, None])
+    weight = groups.T[:, None, :, None, None]  # (group, 1, cohort, 1, 1)
     cohorts = departures[..., None, :, :, :]
-    return cohorts * return_share, cohorts * stock_share
+    back = (xp.take(back_share, lag, axis=-3) * weight).sum(axis=-5)
+    abroad = (xp.take(still, lag, axis=-3) * weight).sum(axis=-5)
+    return (
+        cohorts * back * returning[:, :, None, None],
+        cohorts * abroad * departed[:, :, None, None],
+    )
 
 
 def survival(months: Tensor, log_multiplier: Tensor, scale: Tensor, shape: Tensor) -> Tensor:

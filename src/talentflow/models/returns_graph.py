@@ -159,14 +159,13 @@ def model_arrays(
     earlier = np.cumsum(dep, axis=0) - dep
     if len(order) == 2:
         earlier = earlier.sum(axis=-1)
-    arrays = {
+    membership = wave_membership(config, month_numbers(data[D.TIME].values))
+    return {
         D.DEPARTURES: dep,
         "returns_observed": np.nan_to_num(y),
         "returns_mask": (np.isfinite(y) & (earlier > 0)).astype(np.float64),
+        "cohort_groups": cohorts.group_matrix(membership),
     }
-    if config.waves:  # nutpie takes data only for containers the graph uses
-        arrays["waves"] = wave_membership(config, month_numbers(data[D.TIME].values))
-    return arrays
 
 
 def model_coords(data: xr.Dataset, config: ReturnConfig) -> dict[str, np.ndarray]:
@@ -211,22 +210,19 @@ def build_return_model(
             destination = pm.ZeroSumNormal(D.DESTINATION_EFFECT, sigma=dest_sd, dims=D.DESTINATION)
         wave = p.wave_effect.create(D.WAVE_EFFECT, dims=D.SHOCK) if config.waves else None
 
-        membership = box["waves"] if config.waves else np.zeros((n_time, 0))
-        log_mult = cohorts.cell_log_multiplier(
-            level, scale, shape, sector, destination, wave, membership, pt
-        )
+        log_mult = cohorts.group_log_multiplier(
+            level, scale, shape, sector, destination, wave, pt
+        )  # (group, sector, destination); the last group is "other"
         months = np.arange(max(n_time, config.months_abroad + 1), dtype=np.float64)
         cum = cohorts.cumulative_hazard(months, scale, shape, pt)
-        plain = cohorts.cell_log_multiplier(
-            level, scale, shape, sector, destination, None, membership, pt
-        )[0]  # (sector, destination): a cohort outside every wave
-        if not per_destination:
-            plain = plain[:, 0]
+        plain = log_mult[-1] if per_destination else log_mult[-1, :, 0]
         hazard = cohorts.monthly_hazard(cum[: config.months_abroad + 1], plain[..., None], pt)
         hazard_dims = (D.SECTOR, D.DESTINATION) if per_destination else (D.SECTOR,)
         pm.Deterministic(D.RETURN_HAZARD, hazard, dims=(*hazard_dims, D.MONTHS_ABROAD))
 
-        back, _ = cohorts.cohort_flows(box[D.DEPARTURES], log_mult, cum, pt, n_time=n_time)
+        back, _ = cohorts.cohort_flows(
+            box[D.DEPARTURES], log_mult, box["cohort_groups"], cum, pt, n_time=n_time
+        )
         expected = back.sum(axis=1)
         if not per_destination:
             expected = expected.sum(axis=-1)

@@ -6,10 +6,9 @@ process on this machine, so every speed figure is reported as a ratio.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-import arviz_stats
+import common
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
@@ -36,72 +35,23 @@ def panel(seed: int) -> xr.Dataset:
     return data
 
 
-def min_ess(posterior: xr.Dataset, names: list[str]) -> tuple[float, float]:
-    """Minimum bulk and tail ESS over every element of the named parameters."""
-    ds = posterior[names]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        bulk = arviz_stats.ess(ds, method="bulk")
-        tail = arviz_stats.ess(ds, method="tail")
-
-    def lowest(res: xr.Dataset) -> float:
-        values = np.concatenate([np.ravel(v.values) for v in res.data_vars.values()])
-        return float(np.nanmin(values))
-
-    return lowest(bulk), lowest(tail)
-
-
 #: Parameters compared between the two implementations (same meaning in both).
 COMPARED = ["baseline", "shock_effect", "shock_decay", "destination_share", "overdispersion"]
 
 
-def gradient_evals_per_second(model: pm.Model, seconds: float = 3.0) -> float:
-    """Throughput of the model's compiled (numba) log density and gradient, on one core."""
-    fn = model.logp_dlogp_function(ravel_inputs=True, mode="NUMBA")
-    fn.set_extra_values({})
-    x = np.concatenate([np.ravel(v) for v in model.initial_point().values()])
-    fn(x)
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
-        fn(x)
-        n += 1
-    return n / (time.perf_counter() - start)
-
-
 def run_talentflow(draws: int, tune: int, chains: int, seed: int) -> dict[str, Any]:
-    model = tf.OutflowModel(tf.OutflowConfig(shocks=(SHOCK,)))
-    t0 = time.perf_counter()
-    model.fit(panel(seed), draws=draws, tune=tune, chains=chains, random_seed=seed, check=False)
-    cold = time.perf_counter() - t0
-    fit = model.posterior_
-    t0 = time.perf_counter()
-    model.fit(
-        panel(seed + 1), draws=draws, tune=tune, chains=chains, random_seed=seed + 1, check=False
+    config = tf.OutflowConfig(shocks=(SHOCK,))
+    return common.run_talentflow(
+        tf.OutflowModel(config),
+        panel,
+        lambda data: build_outflow_model(data, config),
+        COMPARED,
+        "outflow",
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
     )
-    warm = time.perf_counter() - t0
-    refit = model.posterior_
-    bulk, tail = min_ess(fit.posterior.to_dataset(), COMPARED)
-    steps = float(fit.sample_stats["n_steps"].mean())
-    graph = build_outflow_model(panel(seed), model.config)
-    t0 = time.perf_counter()
-    forecast = model.forecast(12, random_seed=seed)
-    forecast_seconds = time.perf_counter() - t0
-    cells = forecast.predictions.outflow.size
-    return {
-        "cold_fit_seconds": cold,
-        "compile_seconds": fit.attrs["compile_seconds"],
-        "first_draw_seconds": fit.attrs["build_seconds"] + fit.attrs["compile_seconds"],
-        "warm_first_draw_seconds": refit.attrs["build_seconds"] + refit.attrs["compile_seconds"],
-        "sampling_seconds": fit.attrs["sampling_seconds"],
-        "warm_refit_seconds": warm,
-        "min_ess_bulk": bulk,
-        "min_ess_tail": tail,
-        "min_ess_bulk_per_second": bulk / cold,
-        "min_ess_tail_per_second": tail / cold,
-        "gradient_evals_per_second": gradient_evals_per_second(graph),
-        "leapfrog_steps_per_draw": steps,
-        "divergences": int(fit.sample_stats["diverging"].sum()),
-        "forecast_draw_cells_per_second": cells / forecast_seconds,
-    }
 
 
 def straightforward_model(data: xr.Dataset) -> pm.Model:
@@ -147,33 +97,12 @@ def straightforward_model(data: xr.Dataset) -> pm.Model:
 
 
 def run_reference(draws: int, tune: int, seed: int) -> dict[str, Any]:
-    data = panel(seed)
-    t0 = time.perf_counter()
-    with straightforward_model(data):
-        tree = pm.sample(
-            draws=draws,
-            tune=tune,
-            random_seed=seed,
-            progressbar=False,
-            compute_convergence_checks=False,
+    def align(post: xr.Dataset) -> xr.Dataset:
+        return post.assign(
+            shock_effect=post.shock_effect.expand_dims(shock=["shock"], axis=2),
+            shock_decay=post.shock_decay.expand_dims(shock=["shock"], axis=2),
         )
-    wall = time.perf_counter() - t0
-    post = tree["posterior"].to_dataset()
-    post = post.assign(
-        shock_effect=post.shock_effect.expand_dims(shock=["shock"], axis=2),
-        shock_decay=post.shock_decay.expand_dims(shock=["shock"], axis=2),
+
+    return common.run_reference(
+        straightforward_model, panel(seed), COMPARED, align, draws=draws, tune=tune, seed=seed
     )
-    bulk, tail = min_ess(post, COMPARED)
-    stats = tree["sample_stats"].to_dataset()
-    steps = float(stats["n_steps"].mean())
-    return {
-        "fit_seconds": wall,
-        "chains": int(post.sizes["chain"]),
-        "min_ess_bulk": bulk,
-        "min_ess_tail": tail,
-        "min_ess_bulk_per_second": bulk / wall,
-        "min_ess_tail_per_second": tail / wall,
-        "gradient_evals_per_second": gradient_evals_per_second(straightforward_model(data)),
-        "leapfrog_steps_per_draw": steps,
-        "divergences": int(stats["diverging"].sum()),
-    }

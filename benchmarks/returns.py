@@ -6,14 +6,13 @@ fits run in this process on this machine, so every speed figure is a ratio.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+import common
 import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 import xarray as xr
-from outflow import gradient_evals_per_second, min_ess
 
 import talentflow as tf
 from talentflow.models import build_return_model
@@ -40,39 +39,17 @@ def _config() -> tf.ReturnConfig:
 
 
 def run_talentflow(draws: int, tune: int, chains: int, seed: int) -> dict[str, Any]:
-    model = tf.ReturnModel(_config())
-    t0 = time.perf_counter()
-    model.fit(panel(seed), draws=draws, tune=tune, chains=chains, random_seed=seed, check=False)
-    cold = time.perf_counter() - t0
-    fit = model.posterior_
-    t0 = time.perf_counter()
-    model.fit(
-        panel(seed + 1), draws=draws, tune=tune, chains=chains, random_seed=seed + 1, check=False
+    return common.run_talentflow(
+        tf.ReturnModel(_config()),
+        panel,
+        lambda data: build_return_model(data, data.outflow, _config()),
+        COMPARED,
+        "returns",
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
     )
-    warm = time.perf_counter() - t0
-    refit = model.posterior_
-    bulk, tail = min_ess(fit.posterior.to_dataset(), COMPARED)
-    data = panel(seed)
-    graph = build_return_model(data, data.outflow, model.config)
-    t0 = time.perf_counter()
-    forecast = model.forecast(12, random_seed=seed)
-    forecast_seconds = time.perf_counter() - t0
-    return {
-        "cold_fit_seconds": cold,
-        "compile_seconds": fit.attrs["compile_seconds"],
-        "first_draw_seconds": fit.attrs["build_seconds"] + fit.attrs["compile_seconds"],
-        "warm_first_draw_seconds": refit.attrs["build_seconds"] + refit.attrs["compile_seconds"],
-        "sampling_seconds": fit.attrs["sampling_seconds"],
-        "warm_refit_seconds": warm,
-        "min_ess_bulk": bulk,
-        "min_ess_tail": tail,
-        "min_ess_bulk_per_second": bulk / cold,
-        "min_ess_tail_per_second": tail / cold,
-        "gradient_evals_per_second": gradient_evals_per_second(graph),
-        "leapfrog_steps_per_draw": float(fit.sample_stats["n_steps"].mean()),
-        "divergences": int(fit.sample_stats["diverging"].sum()),
-        "forecast_draw_cells_per_second": forecast.predictions.returns.size / forecast_seconds,
-    }
 
 
 def straightforward_model(data: xr.Dataset) -> pm.Model:
@@ -123,29 +100,9 @@ def straightforward_model(data: xr.Dataset) -> pm.Model:
 
 
 def run_reference(draws: int, tune: int, seed: int) -> dict[str, Any]:
-    data = panel(seed)
-    t0 = time.perf_counter()
-    with straightforward_model(data):
-        tree = pm.sample(
-            draws=draws,
-            tune=tune,
-            random_seed=seed,
-            progressbar=False,
-            compute_convergence_checks=False,
-        )
-    wall = time.perf_counter() - t0
-    post = tree["posterior"].to_dataset()
-    post = post.assign(wave_effect=post.wave_effect.expand_dims(shock=["wave"], axis=2))
-    bulk, tail = min_ess(post, COMPARED)
-    stats = tree["sample_stats"].to_dataset()
-    return {
-        "fit_seconds": wall,
-        "chains": int(post.sizes["chain"]),
-        "min_ess_bulk": bulk,
-        "min_ess_tail": tail,
-        "min_ess_bulk_per_second": bulk / wall,
-        "min_ess_tail_per_second": tail / wall,
-        "gradient_evals_per_second": gradient_evals_per_second(straightforward_model(data)),
-        "leapfrog_steps_per_draw": float(stats["n_steps"].mean()),
-        "divergences": int(stats["diverging"].sum()),
-    }
+    def align(post: xr.Dataset) -> xr.Dataset:
+        return post.assign(wave_effect=post.wave_effect.expand_dims(shock=["wave"], axis=2))
+
+    return common.run_reference(
+        straightforward_model, panel(seed), COMPARED, align, draws=draws, tune=tune, seed=seed
+    )

@@ -61,3 +61,15 @@ def test_same_seed_same_posterior(return_config, return_fitted):
     xr.testing.assert_equal(
         again.posterior_.posterior.to_dataset(), return_fitted.posterior_.posterior.to_dataset()
     )
+
+
+@pytest.mark.slow
+def test_summary_lists_the_hazard_parameters(return_fitted):
+    table = return_fitted.summary()
+    rows = list(table.index)
+    assert "hazard_level" in rows
+    assert "wave_effect[wave]" in rows
+    assert not any(r.startswith(("return_hazard", "stock_abroad", "departures")) for r in rows)
+    assert list(return_fitted.summary(var_names=["hazard_shape"], ci_prob=0.8).index) == [
+        "hazard_shape"
+    ]

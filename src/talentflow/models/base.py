@@ -85,6 +85,29 @@ class BayesianModel[C]:
         )
         return tree
 
+    def summary(self, *, var_names: list[str] | None = None, ci_prob: float = 0.9) -> Any:
+        """Return ArviZ's posterior summary table (mean, sd, interval, ESS, R-hat).
+
+        Parameters
+        ----------
+        var_names : list of str, optional
+            Posterior variables to summarise (default: the model's parameters).
+        ci_prob : float
+            Probability of the credible interval.
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        import arviz_stats
+
+        names = var_names if var_names is not None else self._summary_names()
+        return arviz_stats.summary(self._fitted(), var_names=names, ci_prob=ci_prob)
+
+    def _summary_names(self) -> list[str] | None:
+        """Default variables of :meth:`summary` (``None``: all of the posterior)."""
+        return None
+
     def save(self, path: str | Path) -> Path:
         """Write the fitted model to ``path``: netCDF (``.nc``) or zarr (``.zarr``).
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import warnings
-from typing import Any
 
 import numpy as np
 import pymc as pm
@@ -270,24 +269,6 @@ class OutflowModel(BayesianModel[OutflowConfig]):
             self._fitted(), self.config, horizon, scenario=scenario, random_seed=random_seed
         )
         return self._stamp(tree)
-
-    def summary(self, *, var_names: list[str] | None = None, ci_prob: float = 0.9) -> Any:
-        """Return ArviZ's posterior summary table (mean, sd, interval, ESS, R-hat).
-
-        Parameters
-        ----------
-        var_names : list of str, optional
-            Posterior variables to summarise (default: all).
-        ci_prob : float
-            Probability of the credible interval.
-
-        Returns
-        -------
-        pandas.DataFrame
-        """
-        import arviz_stats
-
-        return arviz_stats.summary(self._fitted(), var_names=var_names, ci_prob=ci_prob)
 
 
 def _replicate(params: xr.Dataset, data: xr.Dataset, rng: np.random.Generator) -> xr.Dataset:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -269,17 +268,7 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         """
         return fr.share_back(self._fitted(), self.config, wave, months=months, ci_prob=ci_prob)
 
-    def summary(self, *, var_names: list[str] | None = None, ci_prob: float = 0.9) -> Any:
-        """Return ArviZ's posterior summary of the hazard parameters (or ``var_names``).
-
-        Returns
-        -------
-        pandas.DataFrame
-        """
-        import arviz_stats
-
-        names = var_names or stored_variables(
-            self.config, D.DESTINATION_EFFECT in self._fitted()[D.POSTERIOR]
-        )
-        names = [n for n in names if n != D.RETURN_HAZARD] if var_names is None else names
-        return arviz_stats.summary(self._fitted(), var_names=names, ci_prob=ci_prob)
+    def _summary_names(self) -> list[str]:
+        """List the hazard parameters (not the hazard curves or the flows derived from them)."""
+        fitted = D.DESTINATION_EFFECT in self._fitted()[D.POSTERIOR]
+        return [n for n in stored_variables(self.config, fitted) if n != D.RETURN_HAZARD]

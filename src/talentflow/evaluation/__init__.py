@@ -1,0 +1,5 @@
+"""Evaluation of forecasts: rolling-origin backtests scored by CRPS, coverage and MAE."""
+
+from talentflow.evaluation.backtest import backtest, relative_crps, score_forecast, summarize
+
+__all__ = ["backtest", "relative_crps", "score_forecast", "summarize"]

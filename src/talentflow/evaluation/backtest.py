@@ -1,0 +1,153 @@
+"""Rolling-origin backtests of any model that meets the contract, scored with scoringrules.
+
+For each cutoff the model is fitted to the data up to and including that month and
+asked for ``horizon`` months; the forecasts are scored against what happened: CRPS
+(scoringrules' ensemble estimator on the predictive draws), coverage of central
+intervals and the absolute error of the median, by cutoff, horizon and sector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scoringrules as sr
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow.exceptions import ConfigError, DataError
+
+CUTOFF = "cutoff"
+HORIZON = "horizon"
+INTERVAL = "interval"
+VARIABLE = "variable"
+
+
+def score_forecast(
+    draws: xr.DataArray, observed: xr.DataArray, *, intervals: Sequence[float] = (0.5, 0.8, 0.95)
+) -> xr.Dataset:
+    """Score predictive ``draws`` ``(chain, draw, time, ...)`` against ``observed``.
+
+    Returns ``crps``, ``abs_error`` (of the median) and ``covered`` (0/1 per central
+    interval, ``interval`` dim), NaN where the observation is missing.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> draws = xr.DataArray(rng.normal(size=(1, 4000, 2)), dims=("chain", "draw", "time"))
+    >>> obs = xr.DataArray([0.0, 5.0], dims="time")
+    >>> s = score_forecast(draws, obs)
+    >>> s.covered.sel(interval=0.95).values.tolist(), bool(s.crps[1] > s.crps[0])
+    ([1.0, 0.0], True)
+    """
+    template = draws.isel({D.CHAIN: 0, D.DRAW: 0}, drop=True)
+    dims = template.dims
+    fct = draws.transpose(*dims, *D.SAMPLE_DIMS).values
+    fct = np.asarray(fct, dtype=np.float64).reshape(*template.shape, -1)
+    y = np.asarray(observed.reindex_like(template).transpose(*dims).values, dtype=np.float64)
+    seen = np.isfinite(y)
+    crps = np.where(seen, sr.crps_ensemble(np.where(seen, y, 0.0), fct), np.nan)
+    median = np.median(fct, axis=-1)
+    probs = np.asarray(list(intervals), dtype=np.float64)
+    lo = np.quantile(fct, (1 - probs) / 2, axis=-1)
+    hi = np.quantile(fct, (1 + probs) / 2, axis=-1)
+    covered = np.where(seen, ((y >= lo) & (y <= hi)).astype(np.float64), np.nan)
+    return xr.Dataset(
+        {
+            "crps": (dims, crps),
+            "abs_error": (dims, np.where(seen, np.abs(median - y), np.nan)),
+            "covered": ((INTERVAL, *dims), covered),
+        },
+        coords={**template.coords, INTERVAL: probs},
+    )
+
+
+def backtest(
+    factory: Callable[[], Any],
+    data: xr.Dataset,
+    *,
+    cutoffs: Sequence[Any],
+    horizon: int,
+    variables: Sequence[str],
+    fit_kwargs: Mapping[str, Any] | None = None,
+    random_seed: int = 0,
+    intervals: Sequence[float] = (0.5, 0.8, 0.95),
+) -> xr.Dataset:
+    """Rolling-origin backtest of the models ``factory`` makes.
+
+    Parameters
+    ----------
+    factory : callable
+        Makes a fresh, unfitted model (any talentflow model or baseline).
+    data : xarray.Dataset
+        The whole history, with a monthly ``time`` axis.
+    cutoffs : sequence of dates
+        Last month of each training window (anything ``numpy.datetime64`` takes).
+    horizon : int
+        Months forecast after each cutoff.
+    variables : sequence of str
+        Prediction variables to score (each in ``data`` and in the forecasts).
+    fit_kwargs : mapping, optional
+        Passed to ``fit`` (e.g. draws).
+    random_seed : int
+        Seed of the first fit and forecast; cutoff ``i`` uses ``random_seed + i``.
+    intervals : sequence of float
+        Central interval probabilities whose coverage is scored.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``crps``, ``abs_error`` ``(variable, cutoff, horizon, sector)`` and ``covered``
+        ``(variable, interval, cutoff, horizon, sector)``, NaN where the future is not
+        observed (or beyond the data); :func:`summarize` averages them.
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
+    months = np.asarray(data[D.TIME].values).astype("datetime64[M]")
+    stamps = np.array([np.datetime64(pd.Timestamp(c), "M") for c in cutoffs])
+    problems = [
+        f"cutoff {c}: outside the data's months {months[0]}..{months[-1]} (rule: inside)"
+        for c in stamps
+        if not months[0] <= c < months[-1]
+    ]
+    problems += [
+        f"{v}: not in the data (rule: scored variables)" for v in variables if v not in data
+    ]
+    if problems:
+        raise DataError(problems)
+    rows = []
+    for i, cutoff in enumerate(stamps):
+        train = data.isel({D.TIME: np.flatnonzero(months <= cutoff)})
+        model = factory().fit(train, random_seed=random_seed + i, **dict(fit_kwargs or {}))
+        predictions = model.forecast(horizon, random_seed=random_seed + i)[D.PREDICTIONS]
+        per_variable = []
+        for name in variables:
+            draws = predictions.to_dataset()[name]
+            future = data[name].reindex({D.TIME: draws[D.TIME].values})
+            scores = score_forecast(draws, future, intervals=intervals)
+            scores = scores.assign_coords({D.TIME: np.arange(1, horizon + 1)})
+            per_variable.append(scores.rename({D.TIME: HORIZON}))
+        rows.append(xr.concat(per_variable, dim=pd.Index(list(variables), name=VARIABLE)))
+    return xr.concat(rows, dim=pd.Index(stamps.astype("datetime64[ns]"), name=CUTOFF))
+
+
+def summarize(scores: xr.Dataset, *, over: Sequence[str] = (CUTOFF,)) -> xr.Dataset:
+    """Average a backtest's scores over ``over`` (default: cutoffs), skipping NaN.
+
+    ``covered`` becomes the observed coverage rate of each interval.
+    """
+    return scores.mean(list(over), skipna=True)
+
+
+def relative_crps(
+    scores: xr.Dataset, reference: xr.Dataset, *, horizons: slice | None = None
+) -> xr.DataArray:
+    """Mean CRPS of ``scores`` over that of ``reference`` (same cells), per variable."""
+    pick = {HORIZON: horizons} if horizons is not None else {}
+    ours, theirs = xr.align(scores.crps.sel(pick), reference.crps.sel(pick), join="inner")
+    both = ours.notnull() & theirs.notnull()
+    dims = [d for d in ours.dims if d != VARIABLE]
+    ratio: xr.DataArray = ours.where(both).mean(dims) / theirs.where(both).mean(dims)
+    return ratio

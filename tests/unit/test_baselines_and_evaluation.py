@@ -1,0 +1,119 @@
+"""statsmodels baselines behind the contract, and the rolling-origin backtest."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import talentflow as tf
+from talentflow.baselines import BaselineConfig, StatsmodelsBaseline
+from talentflow.evaluation import backtest, relative_crps, score_forecast, summarize
+from talentflow.testing import check_model_contract
+from tests.conftest import SHARED_DATA
+
+
+def _panel(seed=0, n=72):
+    rng = np.random.default_rng(seed)
+    time = pd.date_range("2015-01-01", periods=n, freq="MS")
+    walk = np.cumsum(rng.normal(0.0, 0.03, size=(n, 2, 2)), axis=0)
+    level = np.log([[300.0, 900.0], [80.0, 200.0]]) + walk + 0.005 * np.arange(n)[:, None, None]
+    return xr.Dataset(
+        {
+            "vacancies": (("time", "sector"), np.exp(level[:, 0])),
+            "job_seekers": (("time", "sector"), np.exp(level[:, 1])),
+        },
+        coords={"time": time, "sector": ["IT", "Finance"]},
+    )
+
+
+@pytest.mark.parametrize("kind", ["ets", "local_linear_trend"])
+def test_baselines_meet_the_contract(kind, tmp_path):
+    model = check_model_contract(
+        lambda: StatsmodelsBaseline(BaselineConfig(kind=kind, paths=100)),
+        _panel(),
+        fit_kwargs={},
+        tmp_path=tmp_path,
+        prediction_variable="vacancies",
+    )
+    pred = model.forecast(6, random_seed=1).predictions
+    assert dict(pred.job_seekers.sizes) == {"chain": 1, "draw": 100, "time": 6, "sector": 2}
+    assert float(pred.vacancies.min()) > 0
+    # The predictive spreads out with the horizon.
+    spread = np.log(pred.vacancies).std(("chain", "draw"))
+    assert (spread.isel(time=-1) > spread.isel(time=0)).all()
+
+
+def test_baselines_take_gaps_and_reject_bad_series():
+    data = _panel()
+    gappy = data.copy(deep=True)
+    gappy["job_seekers"][[10, 40, 71], 0] = np.nan  # the last month too
+    for kind in ("ets", "local_linear_trend"):
+        fc = StatsmodelsBaseline(BaselineConfig(kind=kind, paths=20)).fit(gappy).forecast(3)
+        assert np.isfinite(fc.predictions.job_seekers.values).all()
+    bad = data.assign(vacancies=-data.vacancies)
+    with pytest.raises(tf.DataError, match=r"vacancies: values must be finite and > 0"):
+        StatsmodelsBaseline().fit(bad)
+    with pytest.raises(tf.DataError, match="job_seekers: missing required variable"):
+        StatsmodelsBaseline().fit(data.drop_vars("job_seekers"))
+    with pytest.raises(tf.ConfigError):
+        BaselineConfig(kind="arima")
+
+
+def test_scores_reward_calibration_and_sharpness():
+    rng = np.random.default_rng(1)
+    truth = rng.normal(size=(1, 1, 2000))
+    obs = xr.DataArray(truth[0, 0], dims="time")
+    good = xr.DataArray(rng.normal(size=(1, 400, 2000)), dims=("chain", "draw", "time"))
+    wide = good * 3.0
+    s_good, s_wide = score_forecast(good, obs), score_forecast(wide, obs)
+    assert float(s_good.crps.mean()) < float(s_wide.crps.mean())
+    coverage = s_good.covered.mean("time")
+    np.testing.assert_allclose(coverage.values, [0.5, 0.8, 0.95], atol=0.04)
+    assert (s_wide.covered.mean("time") > coverage).all()
+    missing = score_forecast(good, obs.where(obs.time > 0))
+    assert np.isnan(float(missing.crps[0]))
+    assert np.isnan(float(missing.covered[0, 0]))
+
+
+def test_backtest_shapes_and_errors():
+    data = _panel()
+    scores = backtest(
+        lambda: StatsmodelsBaseline(BaselineConfig(paths=100)),
+        data,
+        cutoffs=["2019-06", "2020-06"],
+        horizon=12,
+        variables=["vacancies", "job_seekers"],
+    )
+    assert dict(scores.crps.sizes) == {"cutoff": 2, "variable": 2, "horizon": 12, "sector": 2}
+    # The second cutoff's last months fall past the data: not scored.
+    assert bool(scores.crps.sel(cutoff="2020-06-01").isel(horizon=-1).isnull().all())
+    summary = summarize(scores)
+    assert float(summary.covered.sel(interval=0.95).mean()) > 0.5
+    ratio = relative_crps(scores, scores, horizons=slice(6, 12))
+    np.testing.assert_allclose(ratio.values, 1.0)
+    with pytest.raises(tf.DataError, match="cutoff 2030-01"):
+        backtest(StatsmodelsBaseline, data, cutoffs=["2030-01"], horizon=3, variables=["vacancies"])
+    with pytest.raises(tf.DataError, match="hires: not in the data"):
+        backtest(StatsmodelsBaseline, data, cutoffs=["2019-01"], horizon=3, variables=["hires"])
+
+
+JOLTS = SHARED_DATA / "us_jolts_cps" / "fred"
+
+
+@pytest.mark.skipif(not JOLTS.is_dir(), reason="shared JOLTS/CPS data folder not present")
+def test_baselines_backtest_on_the_jolts_panel():
+    data = tf.datasets.load_us_jolts_cps(JOLTS).isel(sector=[1, 4])
+    scores = {
+        kind: backtest(
+            lambda kind=kind: StatsmodelsBaseline(BaselineConfig(kind=kind, paths=200)),
+            data,
+            cutoffs=["2016-12", "2018-12"],
+            horizon=12,
+            variables=["vacancies", "job_seekers"],
+        )
+        for kind in ("ets", "local_linear_trend")
+    }
+    for s in scores.values():
+        rate = float(summarize(s, over=["cutoff", "horizon", "sector", "variable"]).covered[1])
+        assert 0.3 < rate <= 1.0
+        assert np.isfinite(s.crps.values).all()

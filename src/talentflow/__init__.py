@@ -1,6 +1,6 @@
 """talentflow: Bayesian hierarchical models of skilled-worker migration and labour markets."""
 
-from talentflow import data, datasets, forecast, models, plot, sampling
+from talentflow import baselines, data, datasets, evaluation, forecast, models, plot, sampling
 from talentflow._version import __version__
 from talentflow.exceptions import (
     ConfigError,
@@ -40,8 +40,10 @@ __all__ = [
     "Scenario",
     "Shock",
     "__version__",
+    "baselines",
     "data",
     "datasets",
+    "evaluation",
     "forecast",
     "models",
     "plot",

@@ -1,6 +1,6 @@
 """Run the benchmark suite and write results/<name>.json and results/<name>.md.
 
-Usage: ``python benchmarks/run.py [--only outflow|returns] [--draws N] [--tune N]
+Usage: ``python benchmarks/run.py [--only outflow|returns|jolts] [--draws N] [--tune N]
 [--chains N]`` (``nox -s benchmarks``). The numba cache is pointed at a fresh folder
 first, so each "cold" fit really compiles.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS = ("outflow", "returns")
+BENCHMARKS = ("outflow", "returns", "jolts")
 
 
 def main() -> None:
@@ -40,6 +40,14 @@ def main() -> None:
     for name in args.only or BENCHMARKS:
         bench = importlib.import_module(name)
         started = time.strftime("%Y-%m-%d %H:%M")
+        if hasattr(bench, "run_skill"):  # forecast skill on real data, not speed
+            skill = bench.run_skill(args.seed)
+            if skill is not None:
+                RESULTS.mkdir(exist_ok=True)
+                (RESULTS / f"{name}.json").write_text(json.dumps(skill[0], indent=2) + "\n")
+                (RESULTS / f"{name}.md").write_text(f"Run {started}. " + skill[1])
+                print(skill[1])
+            continue
         ours = bench.run_talentflow(args.draws, args.tune, args.chains, args.seed)
         print(f"{name} talentflow:", json.dumps(ours, indent=1), flush=True)
         ref = bench.run_reference(args.draws, args.tune, args.seed)

@@ -73,3 +73,11 @@ def test_summary_lists_the_hazard_parameters(return_fitted):
     assert list(return_fitted.summary(var_names=["hazard_shape"], ci_prob=0.8).index) == [
         "hazard_shape"
     ]
+
+
+@pytest.mark.slow
+def test_short_chains_warn_about_convergence(return_config, return_fitted):
+    with pytest.warns(tf.ConvergenceWarning, match="R-hat|ESS"):
+        tf.ReturnModel(return_config).fit(
+            returns_panel(1), random_seed=2, draws=20, tune=20, chains=2
+        )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Self
 
+import numpy as np
 import xarray as xr
 
 from talentflow._config import config_hash, from_dict, to_dict
+from talentflow._typing import RandomSeed
 from talentflow._version import __version__
 from talentflow.exceptions import ConfigError, ModelFileError, NotFittedError
+from talentflow.sampling import SamplerOptions, sample, structure_key
 
 
 def package_version() -> str:
@@ -84,6 +88,35 @@ class BayesianModel[C]:
             config=json.dumps(to_dict(self._config)),
         )
         return tree
+
+    def _sample(
+        self,
+        *,
+        build: Callable[[], Any],
+        arrays: Mapping[str, np.ndarray],
+        coords: Mapping[str, np.ndarray],
+        var_names: Sequence[str],
+        options: SamplerOptions,
+        random_seed: RandomSeed,
+        structure: tuple[object, ...] = (),
+    ) -> xr.DataTree:
+        """Sample through the compiled core, keyed by class, coordinate sizes and config.
+
+        ``structure`` adds whatever else shapes the graph (never data values).
+        """
+        sizes = tuple(len(v) for v in coords.values())
+        key = structure_key(
+            type(self).__name__, sizes, *structure, json.dumps(to_dict(self._config))
+        )
+        return sample(
+            key=key,
+            build=build,
+            data=arrays,
+            coords=coords,
+            var_names=var_names,
+            options=options,
+            random_seed=random_seed,
+        )
 
     def summary(self, *, var_names: list[str] | None = None, ci_prob: float = 0.9) -> Any:
         """Return ArviZ's posterior summary table (mean, sd, interval, ESS, R-hat).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import warnings
 
 import numpy as np
@@ -10,7 +9,6 @@ import pymc as pm
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._config import to_dict
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data.outflow import validate_outflow
 from talentflow.forecast.outflow import forecast_outflow
@@ -25,7 +23,7 @@ from talentflow.models.outflow_graph import (
     model_coords,
     stored_variables,
 )
-from talentflow.sampling import SamplerOptions, sample, structure_key, warn_if_unconverged
+from talentflow.sampling import SamplerOptions, warn_if_unconverged
 
 
 class OutflowModel(BayesianModel[OutflowConfig]):
@@ -103,14 +101,10 @@ class OutflowModel(BayesianModel[OutflowConfig]):
             progress=progress,
         )
         validate_outflow(data)
-        arrays = model_arrays(data, self.config)
         coords = model_coords(data, self.config)
-        sizes = tuple(len(v) for v in coords.values())
-        key = structure_key(type(self).__name__, sizes, json.dumps(to_dict(self.config)))
-        tree = sample(
-            key=key,
+        tree = self._sample(
             build=lambda: build_outflow_model(data, self.config),
-            data=arrays,
+            arrays=model_arrays(data, self.config),
             coords=coords,
             var_names=stored_variables(self.config, len(coords[D.DESTINATION])),
             options=options,

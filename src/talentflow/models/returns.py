@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._config import to_dict
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data._time import month_numbers
 from talentflow.data.returns import validate_returns
@@ -27,7 +25,7 @@ from talentflow.models.returns_graph import (
     stored_variables,
     wave_membership,
 )
-from talentflow.sampling import SamplerOptions, sample, structure_key, warn_if_unconverged
+from talentflow.sampling import SamplerOptions, warn_if_unconverged
 
 _CELL = (D.TIME, D.SECTOR, D.DESTINATION)
 
@@ -126,18 +124,14 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         departures = work[D.OUTFLOW].transpose(*_CELL)
         coords = model_coords(work, self.config)
         per_destination = by_destination(work)
-        sizes = tuple(len(v) for v in coords.values())
-        key = structure_key(
-            type(self).__name__, sizes, per_destination, json.dumps(to_dict(self.config))
-        )
-        tree = sample(
-            key=key,
+        tree = self._sample(
             build=lambda: build_return_model(work, departures, self.config),
-            data=model_arrays(work, departures, self.config),
+            arrays=model_arrays(work, departures, self.config),
             coords=coords,
             var_names=stored_variables(self.config, per_destination),
             options=options,
             random_seed=rng,
+            structure=(per_destination,),
         )
         if check:
             warn_if_unconverged(tree)

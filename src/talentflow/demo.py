@@ -1,5 +1,9 @@
 """The demo: fit the bundled "relocation 2022" example, forecast, and write a small report.
 
+It fits the outflow model to the simulated departures, then the return model to the
+simulated returns with the outflow model's departures, and forecasts both a year ahead
+with and without a second mobilization.
+
 Run it with ``python -m talentflow.demo --out demo-report`` (``nox -s demo`` does).
 """
 
@@ -20,16 +24,18 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow.datasets import load_relocation_2022
+from talentflow.datasets import load_relocation_2022, load_returns_2022
 from talentflow.datasets.relocation import SHOCKS
 from talentflow.exceptions import ConvergenceWarning
 from talentflow.forecast.scenario import Scenario
-from talentflow.models import OutflowConfig, OutflowModel, Shock
+from talentflow.models import OutflowConfig, OutflowModel, ReturnConfig, ReturnModel, Shock
 from talentflow.plot import (
     plot_destination_shares,
     plot_outflow_fan,
+    plot_return_hazard,
     plot_scenario_totals,
     plot_shock_effects,
+    plot_stock_abroad,
 )
 from talentflow.sampling import diagnose
 
@@ -83,6 +89,30 @@ def run_demo(
     wave = model.forecast(12, scenario=SECOND_WAVE, random_seed=random_seed + 1)
     model.save(out / "outflow_model.nc")
 
+    _say("fitting the return model to the simulated returns, departures from the outflow model")
+    back = ReturnModel(ReturnConfig(waves=SHOCKS))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        back.fit(
+            load_returns_2022(),
+            outflow_model=model,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            random_seed=random_seed + 2,
+            progress=progress,
+        )
+    for w in caught:
+        _say(f"warning: {w.message}")
+    returns = {
+        name: back.forecast(12, outflow_model=model, scenario=scenario, random_seed=random_seed + 3)
+        for name, scenario in (
+            ("no new shock", None),
+            ("second mobilization, June 2024", SECOND_WAVE),
+        )
+    }
+    back.save(out / "return_model.nc")
+
     _say("drawing figures")
     figures = {
         "fan_all_sectors.png": plot_outflow_fan(wave, fit=fit),
@@ -92,13 +122,18 @@ def run_demo(
         "scenario_totals.png": plot_scenario_totals(
             {"no new shock": baseline, "second mobilization": wave}, fit=fit
         ),
+        "return_hazard.png": plot_return_hazard(back.posterior_),
+        "stock_abroad.png": plot_stock_abroad(
+            back.posterior_, forecast=returns["second mobilization, June 2024"]
+        ),
     }
     for name, fig in figures.items():
         fig.savefig(out / name, dpi=110)
         plt.close(fig)
 
     summary = out / "summary.md"
-    summary.write_text(_summary(data, fit, baseline, wave, list(figures)))
+    text = _summary(data, fit, baseline, wave, list(figures))
+    summary.write_text(text + _returns_summary(back, returns))
     _say(f"report written to {out.resolve()}")
     return summary
 
@@ -165,6 +200,50 @@ def _summary(
     lines += [
         "",
         "The fitted model is saved as `outflow_model.nc` (`talentflow.OutflowModel.load`).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _returns_summary(back: ReturnModel, forecasts: dict[str, xr.DataTree]) -> str:
+    """Write the report's return-migration section (simulated returns, assumed hazard)."""
+    lines = [
+        "## Returns (SIMULATED with an assumed hazard; see talentflow.datasets.relocation)",
+        "",
+        "Share of each wave back after 6, 12 and 24 months abroad (median, 90% interval):",
+        "",
+        "| wave | 6 months | 12 months | 24 months |",
+        "|---|---|---|---|",
+    ]
+    for wave in (s.name for s in back.config.waves):
+        share = back.share_back(wave, months=(6, 12, 24))[D.SHARE_BACK_TOTAL]
+        cells = [
+            f"{float(row.sel(summary='median')):.0%} ({float(row.sel(summary='lower')):.0%}-"
+            f"{float(row.sel(summary='upper')):.0%})"
+            for row in share.transpose(D.MONTHS_ABROAD, "summary")
+        ]
+        lines.append(f"| {wave} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Next 12 months, all sectors (median, 90% interval):",
+        "",
+        "| scenario | returns | net outflow (departures - returns) |",
+        "|---|---|---|",
+    ]
+    for name, fc in forecasts.items():
+        pred = fc[D.PREDICTIONS].to_dataset()
+        totals = [
+            _interval(pred[v].sum([d for d in pred[v].dims if d not in D.SAMPLE_DIMS]))
+            for v in (D.RETURNS, D.NET_OUTFLOW)
+        ]
+        lines.append(
+            f"| {name} | "
+            + " | ".join(f"{mid:,.0f} ({lo:,.0f}-{hi:,.0f})" for lo, mid, hi in totals)
+            + " |"
+        )
+    lines += [
+        "",
+        "The return model is saved as `return_model.nc` (`talentflow.ReturnModel.load`).",
         "",
     ]
     return "\n".join(lines)

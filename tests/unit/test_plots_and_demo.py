@@ -32,12 +32,17 @@ def test_demo_writes_the_report(tmp_path):
     assert "SIMULATED" in text
     assert "second mobilization" in text
     assert "| IT |" in text
+    assert "| invasion |" in text
+    assert "net outflow" in text
     for name in (
         "fan_all_sectors.png",
         "shock_effects.png",
         "destination_shares.png",
         "scenario_totals.png",
         "outflow_model.nc",
+        "return_hazard.png",
+        "stock_abroad.png",
+        "return_model.nc",
     ):
         assert (tmp_path / name).stat().st_size > 1000
     plt.close("all")

@@ -133,7 +133,7 @@ def run_demo(
 
     summary = out / "summary.md"
     text = _summary(data, fit, baseline, wave, list(figures))
-    summary.write_text(text + _returns_summary(back, returns))
+    summary.write_text(text + "\n" + _returns_summary(back, returns))
     _say(f"report written to {out.resolve()}")
     return summary
 

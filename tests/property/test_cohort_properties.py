@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 import talentflow as tf
 from talentflow.data import validate_returns
 from talentflow.models import cohorts
+from talentflow.testing import returns_datasets
 
 
 @st.composite
@@ -99,3 +100,10 @@ def test_returns_beyond_the_people_abroad_are_rejected(seed, per_destination):
     assert any(
         "returns before any departure" in p or "more returns" in p for p in err.value.problems
     )
+
+
+@given(returns_datasets())
+def test_the_validator_accepts_every_dataset_the_strategy_makes(data):
+    before = data.copy(deep=True)
+    assert validate_returns(data) is data
+    assert data.identical(before)

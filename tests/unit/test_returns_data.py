@@ -1,6 +1,7 @@
 """The return-model data contract: every problem named, nothing modified."""
 
 import numpy as np
+import pandas as pd
 import pytest
 import xarray as xr
 
@@ -110,3 +111,19 @@ def test_departures_from_a_model_must_match_the_returns(returns_data):
     shifted = departures.assign_coords(time=departures.time.values + np.timedelta64(400, "D"))
     problems = _one(only_returns, departures=shifted)
     assert any(p.startswith("time: the returns' months differ") for p in problems)
+
+
+def test_returns_from_tidy_frames(returns_data):
+    frames = returns_data.to_dataframe().reset_index()
+    back = frames[["time", "sector", "destination", "returns"]]
+    left = frames[["time", "sector", "destination", "outflow"]]
+    ds = tf.data.returns_from_frames(back, outflow=left)
+    xr.testing.assert_equal(ds.returns, returns_data.returns)
+    totals = returns_data.returns.sum("destination").to_dataframe().reset_index()
+    only = tf.data.returns_from_frames(totals)
+    assert only.returns.dims == ("time", "sector")
+    with pytest.raises(tf.DataError, match=r"returns: missing column\(s\) \['returns'\]"):
+        tf.data.returns_from_frames(totals.rename(columns={"returns": "back"}))
+    doubled = pd.concat([back, back.iloc[:1]])
+    with pytest.raises(tf.DataError, match="duplicate row"):
+        tf.data.returns_from_frames(doubled, outflow=left)

@@ -7,13 +7,14 @@ from talentflow.data.outflow import (
     outflow_to_frames,
     validate_outflow,
 )
-from talentflow.data.returns import returns_problems, validate_returns
+from talentflow.data.returns import returns_from_frames, returns_problems, validate_returns
 
 __all__ = [
     "OutflowFrames",
     "outflow_from_frames",
     "outflow_problems",
     "outflow_to_frames",
+    "returns_from_frames",
     "returns_problems",
     "validate_outflow",
     "validate_returns",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
 import pandas as pd
 import xarray as xr
 
 from talentflow import _dims as D
 from talentflow.data import checks
 from talentflow.data._time import monthly_problems
+from talentflow.data.frames import frames_to_dataset, require_columns
 from talentflow.exceptions import DataError
 
 _SHAPES: dict[str, list[tuple[str, ...]]] = {
@@ -127,21 +127,6 @@ class OutflowFrames(NamedTuple):
     outflow_total: pd.DataFrame | None = None
 
 
-def _require_columns(name: str, frame: object, columns: list[str]) -> list[str]:
-    if not isinstance(frame, pd.DataFrame):
-        return [f"{name}: expected a pandas.DataFrame, got {type(frame).__name__}"]
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        return [f"{name}: missing column(s) {missing} (rule: columns {columns})"]
-    if not pd.api.types.is_numeric_dtype(frame[columns[-1]]):
-        return [f"{name}: column {columns[-1]!r} must be numeric, got {frame[columns[-1]].dtype}"]
-    dup = frame.duplicated(subset=columns[:-1])
-    if dup.any():
-        first = frame.loc[dup, columns[:-1]].iloc[0].to_dict()
-        return [f"{name}: {int(dup.sum())} duplicate row(s), e.g. {first} (rule: one row per cell)"]
-    return []
-
-
 def outflow_from_frames(
     outflow: pd.DataFrame,
     *,
@@ -176,40 +161,22 @@ def outflow_from_frames(
     [10.0, 30.0]
     """
     cells = [D.TIME, D.SECTOR, D.DESTINATION]
-    problems = _require_columns(D.OUTFLOW, outflow, [*cells, D.OUTFLOW])
+    problems = require_columns(D.OUTFLOW, outflow, [*cells, D.OUTFLOW])
     wf_cols = (
         [D.TIME, D.SECTOR, D.WORKFORCE]
         if isinstance(workforce, pd.DataFrame) and (D.TIME in workforce.columns)
         else [D.SECTOR, D.WORKFORCE]
     )
-    problems += _require_columns(D.WORKFORCE, workforce, wf_cols)
+    problems += require_columns(D.WORKFORCE, workforce, wf_cols)
     total_cols = [D.TIME, D.SECTOR, D.OUTFLOW_TOTAL]
     if outflow_total is not None:
-        problems += _require_columns(D.OUTFLOW_TOTAL, outflow_total, total_cols)
+        problems += require_columns(D.OUTFLOW_TOTAL, outflow_total, total_cols)
     if problems:
         raise DataError(problems)
     frames = {D.OUTFLOW: (outflow, cells), D.WORKFORCE: (workforce, wf_cols[:-1])}
     if outflow_total is not None:
         frames[D.OUTFLOW_TOTAL] = (outflow_total, total_cols[:-1])
-    labels = {
-        dim: pd.unique(pd.concat([f[dim] for f, dims in frames.values() if dim in dims]))
-        for dim in cells
-    }
-    ds = xr.Dataset(
-        {name: _to_array(frame, dims, name, labels) for name, (frame, dims) in frames.items()}
-    )
-    return validate_outflow(ds)
-
-
-def _to_array(
-    frame: pd.DataFrame, dims: list[str], name: str, labels: dict[str, np.ndarray]
-) -> xr.DataArray:
-    """Place a tidy column on the full grid, keeping labels in order of first appearance."""
-    axes = [labels[d] for d in dims]
-    values = np.full([len(a) for a in axes], np.nan)
-    positions = tuple(pd.Index(a).get_indexer(frame[d]) for a, d in zip(axes, dims, strict=True))
-    values[positions] = pd.to_numeric(frame[name], errors="coerce").to_numpy(np.float64)
-    return xr.DataArray(values, dims=dims, coords=dict(zip(dims, axes, strict=True)), name=name)
+    return validate_outflow(frames_to_dataset(frames))
 
 
 def outflow_to_frames(data: xr.Dataset) -> OutflowFrames:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from talentflow import _dims as D
 from talentflow.data import checks
 from talentflow.data._time import monthly_problems
+from talentflow.data.frames import frames_to_dataset, require_columns
 from talentflow.exceptions import DataError
 
 _CELL = (D.TIME, D.SECTOR, D.DESTINATION)
@@ -167,3 +169,47 @@ def validate_returns(data: object, *, departures: xr.DataArray | None = None) ->
         raise DataError(problems)
     assert isinstance(data, xr.Dataset)
     return data
+
+
+def returns_from_frames(
+    returns: pd.DataFrame, *, outflow: pd.DataFrame | None = None
+) -> xr.Dataset:
+    """Build return-model input from tidy pandas frames.
+
+    Parameters
+    ----------
+    returns : pandas.DataFrame
+        Columns ``time, sector, returns`` (sector totals) or ``time, sector,
+        destination, returns``; cells absent from the frame become NaN.
+    outflow : pandas.DataFrame, optional
+        Columns ``time, sector, destination, outflow``: the departures, unless they will
+        come from a fitted outflow model.
+
+    Returns
+    -------
+    xarray.Dataset
+        Validated with :func:`validate_returns` when ``outflow`` is given (otherwise the
+        departures, and so the checks against them, come with ``fit``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.to_datetime(["2022-01-01", "2022-02-01"])
+    >>> left = pd.DataFrame({"time": t, "sector": "IT", "destination": "Georgia",
+    ...                      "outflow": [100, 50]})
+    >>> back = pd.DataFrame({"time": t, "sector": "IT", "returns": [0, 7]})
+    >>> returns_from_frames(back, outflow=left).returns.values.tolist()
+    [[0.0], [7.0]]
+    """
+    by_destination = isinstance(returns, pd.DataFrame) and D.DESTINATION in returns.columns
+    return_cells = list(_CELL if by_destination else _CELL[:2])
+    problems = require_columns(D.RETURNS, returns, [*return_cells, D.RETURNS])
+    if outflow is not None:
+        problems += require_columns(D.OUTFLOW, outflow, [*_CELL, D.OUTFLOW])
+    if problems:
+        raise DataError(problems)
+    frames = {D.RETURNS: (returns, return_cells)}
+    if outflow is not None:
+        frames[D.OUTFLOW] = (outflow, list(_CELL))
+    data = frames_to_dataset(frames)
+    return validate_returns(data) if outflow is not None else data

@@ -6,6 +6,7 @@ from talentflow.testing.strategies import (
     Corruption,
     corrupted_outflow_datasets,
     outflow_datasets,
+    returns_datasets,
 )
 
 __all__ = [
@@ -14,4 +15,5 @@ __all__ = [
     "check_model_contract",
     "corrupted_outflow_datasets",
     "outflow_datasets",
+    "returns_datasets",
 ]

@@ -73,3 +73,8 @@ EXPECTED_RETURNS: Final = "expected_returns"
 NET_OUTFLOW: Final = "net_outflow"
 SHARE_BACK: Final = "share_back"
 SHARE_BACK_TOTAL: Final = "share_back_total"
+
+# Vacancy / job-seeker model: input variables
+VACANCIES: Final = "vacancies"
+JOB_SEEKERS: Final = "job_seekers"
+HIRES: Final = "hires"

@@ -19,6 +19,7 @@ import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed
+from talentflow.data import checks
 from talentflow.data._time import continue_monthly, monthly_problems
 from talentflow.exceptions import ConfigError, DataError
 from talentflow.models.base import BayesianModel
@@ -78,12 +79,11 @@ def _series_problems(data: object, variables: tuple[str, ...]) -> list[str]:
             problems.append(f"{name}: missing required variable (rule: required)")
             continue
         da = data[name]
-        if set(da.dims) != {D.TIME, D.SECTOR}:
-            problems.append(f"{name}: dims are {da.dims}, expected (time, sector) (rule: dims)")
+        shape = checks.dims_problems(name, da, [(D.TIME, D.SECTOR)])
+        problems += shape or checks.level_problems(name, da)
+        if shape:
             continue
         values = np.asarray(da.values, dtype=np.float64)
-        if ((values <= 0) & np.isfinite(values)).any() or np.isinf(values).any():
-            problems.append(f"{name}: values must be finite and > 0 or NaN (rule: log scale)")
         short = (np.isfinite(values).sum(axis=da.dims.index(D.TIME)) < 8).nonzero()[0]
         if len(short):
             labels = [str(s) for s in da[D.SECTOR].values[short]]

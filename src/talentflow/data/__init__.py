@@ -8,6 +8,7 @@ from talentflow.data.outflow import (
     validate_outflow,
 )
 from talentflow.data.returns import returns_from_frames, returns_problems, validate_returns
+from talentflow.data.vacancies import vacancies_problems, validate_vacancies
 
 __all__ = [
     "OutflowFrames",
@@ -16,6 +17,8 @@ __all__ = [
     "outflow_to_frames",
     "returns_from_frames",
     "returns_problems",
+    "vacancies_problems",
     "validate_outflow",
     "validate_returns",
+    "validate_vacancies",
 ]

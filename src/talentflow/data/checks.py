@@ -25,7 +25,9 @@ def _where(da: xr.DataArray, mask: np.ndarray) -> str:
             if np.issubdtype(np.asarray(value).dtype, np.datetime64):
                 labels.append(f"{dim}={np.datetime64(value, 'M')}")
             else:
-                labels.append(f"{dim}={value!r}" if isinstance(value, str) else f"{dim}={value}")
+                # str(): numpy 2 string scalars would print as np.str_('...')
+                text = repr(str(value)) if isinstance(value, str) else str(value)
+                labels.append(f"{dim}={text}")
         parts.append("(" + ", ".join(labels) + ")")
     more = f" and {len(idx) - _MAX_LISTED} more" if len(idx) > _MAX_LISTED else ""
     return ", ".join(parts) + more
@@ -78,6 +80,15 @@ def positive_problems(name: str, da: xr.DataArray) -> list[str]:
         *_flag(name, da, missing, "missing value", "no NaN"),
         *_flag(name, da, bad, "zero, negative or infinite value", "finite and > 0"),
     ]
+
+
+def level_problems(name: str, da: xr.DataArray) -> list[str]:
+    """Check values modelled on the log scale: finite and positive, or NaN (not observed)."""
+    if numeric_problems(name, da):
+        return numeric_problems(name, da)
+    values = np.asarray(da.values, dtype=np.float64)
+    bad = ~np.isnan(values) & ~(np.isfinite(values) & (values > 0))
+    return _flag(name, da, bad, "zero, negative or infinite value", "finite and > 0")
 
 
 def label_problems(dim: str, ds: xr.Dataset) -> list[str]:

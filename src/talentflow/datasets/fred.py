@@ -18,9 +18,9 @@ import xarray as xr
 from talentflow import _dims as D
 from talentflow.exceptions import DataError
 
-VACANCIES: Final = "vacancies"
-JOB_SEEKERS: Final = "job_seekers"
-HIRES: Final = "hires"
+VACANCIES: Final = D.VACANCIES
+JOB_SEEKERS: Final = D.JOB_SEEKERS
+HIRES: Final = D.HIRES
 
 _JOLTS: Final = {
     "Mining & logging": "JTU110099",

@@ -89,6 +89,8 @@ def test_a_second_wave_raises_departures_now_and_returns_later(coupled, fitted):
         b.expected_returns.sel(time=late).mean()
     )
     assert base.attrs["departures"] == "outflow_model"
+    with pytest.raises(tf.ConfigError, match="fitted OutflowModel"):
+        coupled.forecast(3, outflow_model="model", random_seed=1)
 
 
 @pytest.mark.slow

@@ -186,6 +186,13 @@ def _future_departures(
                     "(rule: both models fitted on the same months)"
                 ]
             )
+        differ = [
+            f"outflow_model: its {dim} labels differ from the return model's (rule: same labels)"
+            for dim, labels in ((D.SECTOR, sectors), (D.DESTINATION, destinations))
+            if set(pred[dim].values) != set(labels)
+        ]
+        if differ:
+            raise DataError(differ)
         pred = pred.sel({D.SECTOR: sectors, D.DESTINATION: destinations})
         values = pred.transpose(*D.SAMPLE_DIMS, *_CELL).values
         flat = values.reshape(-1, *values.shape[2:])

@@ -216,6 +216,10 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             ``departures``, ``net_outflow``, ``stock_abroad`` and
             ``stock_abroad_by_cohort`` for the future months.
         """
+        if outflow_model is not None and not isinstance(outflow_model, OutflowModel):
+            raise ConfigError(
+                f"outflow_model must be a fitted OutflowModel, got {type(outflow_model)}"
+            )
         tree = fr.forecast_returns(
             self._fitted(),
             self.config,

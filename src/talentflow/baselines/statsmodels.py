@@ -3,9 +3,10 @@
 Each ``(variable, sector)`` series is modelled on the log scale by its own statsmodels
 model; forecasts are sample paths from its predictive distribution (``chain`` of size
 one, ``draw`` the paths), exponentiated back, so they are scored exactly like a
-Bayesian model's posterior predictive. statsmodels results are not stored (that
-would need pickle): the fit keeps the data and each series' estimated parameters, and
-``forecast`` refits from the data, which is cheap and deterministic.
+Bayesian model's posterior predictive. statsmodels results are not saved (that would
+need pickle): the fit keeps the data and each series' estimated parameters, and
+``forecast`` uses the results in memory, or after ``load`` refits them from the stored
+data (deterministic).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import xarray as xr
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed
 from talentflow.data import checks
-from talentflow.data._time import continue_monthly, monthly_problems
+from talentflow.data._time import continue_monthly, horizon_months, monthly_problems
 from talentflow.exceptions import ConfigError, DataError
 from talentflow.models.base import BayesianModel
 
@@ -124,6 +125,15 @@ def _fit_series(y: FloatArray, config: BaselineConfig) -> Any:
         ).fit(disp=False)
 
 
+def _fit_all(observed: xr.Dataset, config: BaselineConfig) -> dict[str, list[Any]]:
+    """Fit every series of every variable: ``{variable: [result per sector]}``."""
+    out = {}
+    for name in config.variables:
+        da = observed[name].transpose(D.TIME, D.SECTOR)
+        out[name] = [_fit_series(np.log(da.values[:, j]), config) for j in range(da.shape[1])]
+    return out
+
+
 def _simulate(result: Any, horizon: int, paths: int, rng: np.random.Generator) -> FloatArray:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -149,6 +159,12 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
 
     config_type = BaselineConfig
 
+    def __init__(self, config: BaselineConfig | None = None) -> None:
+        super().__init__(config)
+        # statsmodels results of the last fit, kept in memory only (never saved: that
+        # would need pickle); a loaded model refits them from its stored data.
+        self._results: dict[str, list[Any]] = {}
+
     def fit(
         self, data: xr.Dataset, *, random_seed: RandomSeed | None = None
     ) -> StatsmodelsBaseline:
@@ -157,12 +173,11 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
         problems = _series_problems(data, self.config.variables)
         if problems:
             raise DataError(problems)
+        observed = data[list(self.config.variables)].copy(deep=True)
+        results = _fit_all(observed, self.config)
         params = {}
-        for name in self.config.variables:
-            da = data[name].transpose(D.TIME, D.SECTOR)
-            fitted = [
-                _fit_series(np.log(da.values[:, j]), self.config) for j in range(da.sizes[D.SECTOR])
-            ]
+        for name, fitted in results.items():
+            da = observed[name]
             names = list(fitted[0].model.param_names)
             values = np.array([np.asarray(r.params, dtype=np.float64) for r in fitted])
             params[f"{name}_params"] = xr.DataArray(
@@ -170,7 +185,6 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
                 dims=(*D.SAMPLE_DIMS, D.SECTOR, f"{name}_param"),
                 coords={D.SECTOR: da[D.SECTOR].values, f"{name}_param": names},
             )
-        observed = data[list(self.config.variables)].copy(deep=True)
         tree = xr.DataTree.from_dict(
             {
                 f"/{D.POSTERIOR}": xr.Dataset(params).assign_coords({D.CHAIN: [0], D.DRAW: [0]}),
@@ -179,6 +193,7 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
             }
         )
         self._fit = self._stamp(tree)
+        self._results = results
         return self
 
     def forecast(self, horizon: int, *, random_seed: RandomSeed | None = None) -> xr.DataTree:
@@ -187,11 +202,11 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
         Returns a new DataTree whose ``predictions`` hold each variable as
         ``(chain=1, draw=paths, time, sector)`` on real future months.
         """
-        if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
-            raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
+        horizon = horizon_months(horizon)
         observed = self._fitted()[D.OBSERVED_DATA].to_dataset()
         rng = np.random.default_rng(random_seed)
-        future = continue_monthly(observed[D.TIME].values, int(horizon))
+        future = continue_monthly(observed[D.TIME].values, horizon)
+        results = self._results or _fit_all(observed, self.config)
         out = {}
         for name in self.config.variables:
             da = observed[name].transpose(D.TIME, D.SECTOR)
@@ -200,9 +215,7 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
             for j in range(da.sizes[D.SECTOR]):
                 y = np.log(da.values[:, j])
                 gap = len(y) - 1 - int(np.flatnonzero(np.isfinite(y))[-1])
-                sims = _simulate(
-                    _fit_series(y, self.config), gap + int(horizon), self.config.paths, rng
-                )
+                sims = _simulate(results[name][j], gap + horizon, self.config.paths, rng)
                 columns.append(np.exp(sims[gap:]))
             values = np.stack(columns, axis=-1)  # (time, draw, sector)
             out[name] = xr.DataArray(
@@ -216,5 +229,5 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
                 },
             )
         tree = xr.DataTree.from_dict({f"/{D.PREDICTIONS}": xr.Dataset(out)})
-        tree.attrs.update(horizon=int(horizon))
+        tree.attrs.update(horizon=horizon)
         return self._stamp(tree)

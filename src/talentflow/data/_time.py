@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from talentflow._typing import IntArray
+from talentflow.exceptions import ConfigError
 
 Anchor = Literal["start", "end"]
 
@@ -86,3 +87,16 @@ def continue_monthly(times: np.ndarray, horizon: int) -> np.ndarray:
     last = pd.Timestamp(times[-1])
     future = pd.date_range(last, periods=horizon + 1, freq=freq)[1:]
     return future.values.astype("datetime64[ns]")
+
+
+def horizon_months(horizon: object) -> int:
+    """Return a forecast horizon as an ``int``; raise ``ConfigError`` unless it is >= 1.
+
+    Examples
+    --------
+    >>> horizon_months(np.int64(12))
+    12
+    """
+    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
+        raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
+    return int(horizon)

@@ -11,6 +11,8 @@ from collections.abc import Hashable, Iterable
 import numpy as np
 import xarray as xr
 
+from talentflow import _dims as D
+
 _MAX_LISTED = 3
 
 
@@ -89,6 +91,15 @@ def level_problems(name: str, da: xr.DataArray) -> list[str]:
     values = np.asarray(da.values, dtype=np.float64)
     bad = ~np.isnan(values) & ~(np.isfinite(values) & (values > 0))
     return _flag(name, da, bad, "zero, negative or infinite value", "finite and > 0")
+
+
+def unobserved_sector_problems(name: str, seen: xr.DataArray, rule: str) -> list[str]:
+    """Name the sectors where ``seen`` (booleans with a ``sector`` dim) is never true."""
+    never = ~seen.any([d for d in seen.dims if d != D.SECTOR])
+    if not bool(never.any()):
+        return []
+    labels = [str(v) for v in never[D.SECTOR].values[never.values]]
+    return [f"{name}: sector(s) {labels} have no observation at all (rule: {rule})"]
 
 
 def label_problems(dim: str, ds: xr.Dataset) -> list[str]:

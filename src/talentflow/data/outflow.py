@@ -61,14 +61,9 @@ def outflow_problems(data: object) -> list[str]:
                 "its destination counts would count the same people twice; keep one)"
             )
         seen = seen | total_seen
-    never = ~seen.any(D.TIME)
-    if bool(never.any()):
-        names = [str(s) for s in data[D.SECTOR].values[never.values]]
-        problems.append(
-            f"{D.OUTFLOW}: sector(s) {names} have no observation at all (rule: every sector "
-            "needs at least one observed count)"
-        )
-    return problems
+    return problems + checks.unobserved_sector_problems(
+        D.OUTFLOW, seen, "every sector needs at least one observed count"
+    )
 
 
 def validate_outflow(data: object) -> xr.Dataset:

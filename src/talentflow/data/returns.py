@@ -61,13 +61,9 @@ def returns_problems(data: object, *, departures: xr.DataArray | None = None) ->
     if problems or D.RETURNS not in shaped:
         return problems
     returns = data[D.RETURNS]
-    seen = returns.notnull().any([d for d in returns.dims if d != D.SECTOR])
-    if not bool(seen.all()):
-        names = [str(s) for s in data[D.SECTOR].values[~seen.values]]
-        problems.append(
-            f"{D.RETURNS}: sector(s) {names} have no observation at all (rule: every "
-            "sector needs at least one observed count)"
-        )
+    problems += checks.unobserved_sector_problems(
+        D.RETURNS, returns.notnull(), "every sector needs at least one observed count"
+    )
     if departures is None:
         departures = data[D.OUTFLOW]
     return problems + _stock_problems(returns, departures)

@@ -35,13 +35,11 @@ def vacancies_problems(data: object) -> list[str]:
         problems += shape or checks.level_problems(name, data[name])
         if shape or name not in _REQUIRED:
             continue
-        never = ~data[name].notnull().any(D.TIME)
-        if bool(never.any()):
-            labels = [str(s) for s in data[D.SECTOR].values[never.values]]
-            problems.append(
-                f"{name}: sector(s) {labels} have no observation at all (rule: every sector "
-                "needs at least one observed value of each series)"
-            )
+        problems += checks.unobserved_sector_problems(
+            name,
+            data[name].notnull(),
+            "every sector needs at least one observed value of each series",
+        )
     return problems
 
 

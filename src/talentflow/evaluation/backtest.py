@@ -17,7 +17,8 @@ import scoringrules as sr
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow.exceptions import ConfigError, DataError
+from talentflow.data._time import horizon_months
+from talentflow.exceptions import DataError
 
 CUTOFF = "cutoff"
 HORIZON = "horizon"
@@ -103,8 +104,7 @@ def backtest(
         ``(variable, interval, cutoff, horizon, sector)``, NaN where the future is not
         observed (or beyond the data); :func:`summarize` averages them.
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
+    horizon = horizon_months(horizon)
     months = np.asarray(data[D.TIME].values).astype("datetime64[M]")
     stamps = np.array([np.datetime64(pd.Timestamp(c), "M") for c in cutoffs])
     problems = [

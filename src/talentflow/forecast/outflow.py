@@ -7,16 +7,13 @@ import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed
-from talentflow.data._time import continue_monthly, month_numbers
-from talentflow.exceptions import ConfigError, DataError
+from talentflow.data._time import continue_monthly, horizon_months, month_numbers
+from talentflow.exceptions import DataError
+from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario, scenario_problems
 from talentflow.models import kernels
 from talentflow.models.outflow_graph import OutflowConfig
 from talentflow.models.shocks import shock_ages, shock_profile
-
-
-def _array(post: xr.Dataset, name: str, *dims: str) -> FloatArray:
-    return post[name].transpose(*D.SAMPLE_DIMS, *dims).values.astype(np.float64)
 
 
 def forecast_outflow(
@@ -57,13 +54,12 @@ def forecast_outflow(
     DataError
         If the scenario names unknown sectors, destinations or shocks.
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
-        raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
+    horizon = horizon_months(horizon)
     scenario = scenario or Scenario()
     rng = np.random.default_rng(random_seed)
     post = fit[D.POSTERIOR].to_dataset()
     sectors, destinations = post[D.SECTOR].values, post[D.DESTINATION].values
-    future = continue_monthly(post[D.TIME].values, int(horizon))
+    future = continue_monthly(post[D.TIME].values, horizon)
     fitted = tuple(s.name for s in config.shocks)
     problems = scenario_problems(
         scenario, sectors=sectors, destinations=destinations, future=future, fitted_shocks=fitted
@@ -72,15 +68,15 @@ def forecast_outflow(
         raise DataError(problems)
 
     n_chain, n_draw = post.sizes[D.CHAIN], post.sizes[D.DRAW]
-    n_s, h = len(sectors), int(horizon)
-    trend = _array(post, D.TREND, D.TIME, D.SECTOR)
-    sigma = _array(post, D.TREND_SIGMA, D.SECTOR)
+    n_s, h = len(sectors), horizon
+    trend = sample_draws(post, D.TREND, D.TIME, D.SECTOR)
+    sigma = sample_draws(post, D.TREND_SIGMA, D.SECTOR)
     level_steps = sigma[..., None, :] * rng.normal(size=(n_chain, n_draw, h, n_s))
     slope0 = np.zeros_like(trend[..., -1:, :])
     slope_steps = None
     if config.trend == "local_linear":
-        slope0 = _array(post, D.TREND_SLOPE, D.TIME, D.SECTOR)[..., -1:, :]
-        slope_sigma = _array(post, D.SLOPE_SIGMA)
+        slope0 = sample_draws(post, D.TREND_SLOPE, D.TIME, D.SECTOR)[..., -1:, :]
+        slope_sigma = sample_draws(post, D.SLOPE_SIGMA)
         slope_steps = slope_sigma[..., None, None] * rng.normal(size=(n_chain, n_draw, h, n_s))
     future_trend, _ = kernels.trend_paths(trend[..., -1:, :], slope0, level_steps, slope_steps, np)
 
@@ -88,14 +84,14 @@ def forecast_outflow(
     all_shocks = (*config.shocks, *scenario.shocks)
     profile = shock_profile(shock_ages(all_shocks, month_numbers(future)), decay, np)
     rate = kernels.log_rate(
-        _array(post, D.BASELINE, D.SECTOR),
+        sample_draws(post, D.BASELINE, D.SECTOR),
         future_trend,
         effect if all_shocks else None,
         profile if all_shocks else None,
     )
 
     workforce = _future_workforce(fit, scenario, future)
-    share = _array(post, D.DESTINATION_SHARE, D.SECTOR, D.DESTINATION)
+    share = sample_draws(post, D.DESTINATION_SHARE, D.SECTOR, D.DESTINATION)
     weights = np.array([scenario.destination_weights.get(str(d), 1.0) for d in destinations])
     share = share * weights
     total_share = share.sum(axis=-1, keepdims=True)
@@ -104,7 +100,7 @@ def forecast_outflow(
     with np.errstate(divide="ignore"):
         log_share = np.log(share / total_share)
     mu = np.exp(kernels.log_expected_outflow(np.log(workforce.values), rate, log_share))
-    counts = kernels.draw_negative_binomial(rng, mu, _array(post, D.OVERDISPERSION))
+    counts = kernels.draw_negative_binomial(rng, mu, sample_draws(post, D.OVERDISPERSION))
 
     sample = {D.CHAIN: post[D.CHAIN].values, D.DRAW: post[D.DRAW].values}
     coords = {**sample, D.TIME: future, D.SECTOR: sectors, D.DESTINATION: destinations}
@@ -141,8 +137,8 @@ def _shock_draws(
     fitted_effect = np.zeros((n_chain, n_draw, 0, n_s))
     fitted_decay = np.zeros((n_chain, n_draw, 0))
     if config.shocks:
-        fitted_effect = _array(post, D.SHOCK_EFFECT, D.SHOCK, D.SECTOR)
-        fitted_decay = _array(post, D.SHOCK_DECAY, D.SHOCK)
+        fitted_effect = sample_draws(post, D.SHOCK_EFFECT, D.SHOCK, D.SECTOR)
+        fitted_decay = sample_draws(post, D.SHOCK_DECAY, D.SHOCK)
     effects = [fitted_effect]
     decays = [fitted_decay]
     names = [s.name for s in config.shocks]
@@ -156,9 +152,9 @@ def _shock_draws(
             decay = _pick_decay(fitted_decay, config, rng, (n_chain, n_draw))
         else:
             pick = rng.integers(len(names), size=(n_chain, n_draw, 1))
-            mean = np.take_along_axis(_array(post, D.SHOCK_MEAN, D.SHOCK), pick, axis=-1)
+            mean = np.take_along_axis(sample_draws(post, D.SHOCK_MEAN, D.SHOCK), pick, axis=-1)
             effect = rng.normal(
-                mean, _array(post, D.SHOCK_SECTOR_SD)[..., None], (n_chain, n_draw, n_s)
+                mean, sample_draws(post, D.SHOCK_SECTOR_SD)[..., None], (n_chain, n_draw, n_s)
             )
             decay = np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]
         if shock.decay is not None:

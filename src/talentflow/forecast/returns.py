@@ -11,12 +11,12 @@ import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed
-from talentflow.data._time import continue_monthly, month_numbers
+from talentflow.data._time import continue_monthly, horizon_months, month_numbers
 from talentflow.exceptions import ConfigError, DataError
+from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario
 from talentflow.models import cohorts, kernels
 from talentflow.models.returns_graph import OTHER_COHORTS, ReturnConfig, wave_membership
-from talentflow.models.shocks import Shock
 
 _CELL = (D.TIME, D.SECTOR, D.DESTINATION)
 #: Posterior draws handled at once: the cohort grid is (time x cohort x cells) per draw.
@@ -30,10 +30,6 @@ class Flows:
     returns: FloatArray  # (chain, draw, time, sector, destination)
     stock: FloatArray  # (chain, draw, time, sector, destination)
     stock_by_group: FloatArray  # (chain, draw, time, sector, cohort_group)
-
-
-def _draws(post: xr.Dataset, name: str, *dims: str) -> FloatArray:
-    return post[name].transpose(*D.SAMPLE_DIMS, *dims).values.astype(np.float64)
 
 
 def cohort_groups(config: ReturnConfig) -> np.ndarray:
@@ -84,7 +80,7 @@ def _hazard_draws(post: xr.Dataset) -> dict[str, FloatArray]:
         (D.DESTINATION_EFFECT, (D.DESTINATION,)),
         (D.WAVE_EFFECT, (D.SHOCK,)),
     )
-    return {name: _draws(post, name, *dims) for name, dims in names if name in post}
+    return {name: sample_draws(post, name, *dims) for name, dims in names if name in post}
 
 
 def _log_multipliers(p: dict[str, FloatArray]) -> FloatArray:
@@ -107,7 +103,7 @@ def departure_draws(fit: xr.DataTree) -> FloatArray:
     """Departures ``(chain, draw, time, sector, destination)`` behind each posterior draw."""
     post = fit[D.POSTERIOR].to_dataset()
     if D.DEPARTURES in post:
-        return _draws(post, D.DEPARTURES, *_CELL)
+        return sample_draws(post, D.DEPARTURES, *_CELL)
     fixed = fit[D.CONSTANT_DATA].to_dataset()[D.DEPARTURES].transpose(*_CELL).values
     shape = (post.sizes[D.CHAIN], post.sizes[D.DRAW], *fixed.shape)
     return np.broadcast_to(fixed.astype(np.float64), shape)
@@ -142,24 +138,6 @@ def flows_dataset(
         },
         coords={**sample, **coords, D.COHORT_GROUP: cohort_groups(config)},
     )
-
-
-def _scenario_membership(
-    config: ReturnConfig, scenario: Scenario, months: np.ndarray
-) -> np.ndarray:
-    """Wave membership over ``months`` with scenario shocks ``like`` a wave joining it."""
-    names = [s.name for s in config.waves]
-    extra = [s for s in scenario.shocks if s.like in names]
-    waves = (*config.waves, *(Shock(name=f"scenario {s.name}", start=s.start) for s in extra))
-    wide = wave_membership(
-        ReturnConfig(waves=waves, wave_months=config.wave_months, priors=config.priors), months
-    )
-    out = wide[:, : len(names)].copy()
-    for j, shock in enumerate(extra):
-        inside = wide[:, len(names) + j] > 0
-        out[inside] = 0.0
-        out[inside, names.index(str(shock.like))] = 1.0
-    return out
 
 
 def _future_departures(
@@ -275,8 +253,7 @@ def forecast_returns(
         ``departures``, ``net_outflow`` (departures - returns), ``stock_abroad`` and
         ``stock_abroad_by_cohort``.
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
-        raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
+    horizon = horizon_months(horizon)
     scenario = scenario or Scenario()
     changes = scenario.shocks or scenario.workforce is not None or scenario.destination_weights
     if changes and outflow_model is None:
@@ -290,7 +267,7 @@ def forecast_returns(
     post = fit[D.POSTERIOR].to_dataset()
     past = departure_draws(fit)
     times = post[D.TIME].values
-    future = continue_monthly(times, int(horizon))
+    future = continue_monthly(times, horizon)
     ahead = _future_departures(
         fit,
         past,
@@ -301,11 +278,12 @@ def forecast_returns(
         rng=rng,
     )
     all_months = month_numbers(np.concatenate([times, future]))
-    membership = _scenario_membership(config, scenario, all_months)
+    names = [s.name for s in config.waves]
+    also = [s for s in scenario.shocks if s.like in names]
+    membership = wave_membership(config, all_months, also=also)
     result = flows(post, np.concatenate([past, ahead], axis=2), membership)
     window = slice(len(times), None)
-    coords = {D.TIME: future, D.SECTOR: post[D.SECTOR].values}
-    coords[D.DESTINATION] = post[D.DESTINATION].values
+    coords = {d: post[d].values for d in _CELL[1:]} | {D.TIME: future}
     dims = returns_dims(fit)
     predictions = flows_dataset(post, config, result, dims, coords, window)
     expected = predictions[D.EXPECTED_RETURNS].transpose(*D.SAMPLE_DIMS, *dims).values
@@ -326,7 +304,7 @@ def forecast_returns(
         if outflow_model is not None
         else ("given path" if departures is not None else "held at the last 12 months' mean")
     )
-    tree.attrs.update(horizon=int(horizon), scenario=scenario.describe(), departures=source)
+    tree.attrs.update(horizon=horizon, scenario=scenario.describe(), departures=source)
     return tree
 
 

@@ -109,11 +109,8 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         )
         rng = np.random.default_rng(random_seed)
         draws_ = None
+        outflow_model = _outflow_model(outflow_model)
         if outflow_model is not None:
-            if not isinstance(outflow_model, OutflowModel):
-                raise ConfigError(
-                    f"outflow_model must be a fitted OutflowModel, got {type(outflow_model)}"
-                )
             draws_ = outflow_model.sample_departures(random_seed=rng)
             validate_returns(data, departures=draws_.max(D.SAMPLE_DIMS))
             labels = {d: data[d].values for d in (D.SECTOR, D.DESTINATION) if d in data.coords}
@@ -216,15 +213,11 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             ``departures``, ``net_outflow``, ``stock_abroad`` and
             ``stock_abroad_by_cohort`` for the future months.
         """
-        if outflow_model is not None and not isinstance(outflow_model, OutflowModel):
-            raise ConfigError(
-                f"outflow_model must be a fitted OutflowModel, got {type(outflow_model)}"
-            )
         tree = fr.forecast_returns(
             self._fitted(),
             self.config,
             horizon,
-            outflow_model=outflow_model,
+            outflow_model=_outflow_model(outflow_model),
             departures=departures,
             scenario=scenario,
             random_seed=random_seed,
@@ -270,3 +263,10 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         """List the hazard parameters (not the hazard curves or the flows derived from them)."""
         fitted = D.DESTINATION_EFFECT in self._fitted()[D.POSTERIOR]
         return [n for n in stored_variables(self.config, fitted) if n != D.RETURN_HAZARD]
+
+
+def _outflow_model(candidate: object) -> OutflowModel | None:
+    """Pass an ``OutflowModel`` (or ``None``) through; anything else is a ``ConfigError``."""
+    if candidate is not None and not isinstance(candidate, OutflowModel):
+        raise ConfigError(f"outflow_model must be a fitted OutflowModel, got {type(candidate)}")
+    return candidate

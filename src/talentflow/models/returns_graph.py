@@ -6,6 +6,7 @@ The prior choices and their reasons are documented in ``docs/returns.md``.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,21 +98,31 @@ class ReturnConfig:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
 
 
-def wave_membership(config: ReturnConfig, months: np.ndarray) -> np.ndarray:
+def wave_membership(
+    config: ReturnConfig, months: np.ndarray, *, also: Sequence[Shock] = ()
+) -> np.ndarray:
     """``(time, wave)`` 0/1 matrix: which wave each departure month belongs to.
 
-    ``months`` are month numbers (months since 1970-01). A month belongs to the latest
-    wave whose window ``[start, start + wave_months)`` contains it.
+    ``months`` are month numbers (months since 1970-01). A month belongs to the last
+    listed wave whose window ``[start, start + wave_months)`` contains it. ``also``
+    lists further shocks (forecast scenarios) whose windows join the wave they are
+    ``like``, after the configured waves.
 
     Examples
     --------
     >>> cfg = ReturnConfig(waves=(Shock(name="a", start="1970-02"),), wave_months=2)
     >>> wave_membership(cfg, np.arange(4)).ravel().tolist()
     [0.0, 1.0, 1.0, 0.0]
+    >>> again = Shock(name="b", start="1970-04", like="a")
+    >>> wave_membership(cfg, np.arange(5), also=(again,)).ravel().tolist()
+    [0.0, 1.0, 1.0, 1.0, 1.0]
     """
+    names = [wave.name for wave in config.waves]
+    windows = [(wave, k) for k, wave in enumerate(config.waves)]
+    windows += [(shock, names.index(str(shock.like))) for shock in also]
     months = np.asarray(months, dtype=np.int64)
     out = np.zeros((len(months), len(config.waves)))
-    for k, wave in enumerate(config.waves):
+    for wave, k in windows:
         start = int(wave.month.astype(np.int64))
         inside = (months >= start) & (months < start + config.wave_months)
         out[inside] = 0.0

@@ -18,6 +18,9 @@ from talentflow.models import (
     ReturnModel,
     ReturnPriors,
     Shock,
+    VacancyConfig,
+    VacancyModel,
+    VacancyPriors,
 )
 from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
 
@@ -39,6 +42,9 @@ __all__ = [
     "ReturnPriors",
     "Scenario",
     "Shock",
+    "VacancyConfig",
+    "VacancyModel",
+    "VacancyPriors",
     "__version__",
     "baselines",
     "data",

@@ -24,3 +24,6 @@ Backend = Literal["nutpie", "pymc"]
 
 #: Trend processes of the outflow model.
 TrendKind = Literal["random_walk", "local_linear"]
+
+#: Latent dynamics of the vacancy model's log levels.
+VacancyTrend = Literal["local_level", "damped_trend"]

@@ -4,6 +4,7 @@ from talentflow.datasets.fred import US_JOLTS_CPS, load_fred_series, load_us_jol
 from talentflow.datasets.relocation import load_relocation_2022, load_returns_2022
 from talentflow.datasets.returns import simulate_returns
 from talentflow.datasets.simulate import simulate_outflow
+from talentflow.datasets.vacancies import simulate_vacancies
 
 __all__ = [
     "US_JOLTS_CPS",
@@ -13,4 +14,5 @@ __all__ = [
     "load_us_jolts_cps",
     "simulate_outflow",
     "simulate_returns",
+    "simulate_vacancies",
 ]

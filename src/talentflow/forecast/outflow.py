@@ -6,11 +6,11 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._typing import FloatArray, RandomSeed
+from talentflow._typing import RandomSeed
 from talentflow.data._time import continue_monthly, horizon_months, month_numbers
 from talentflow.exceptions import DataError
 from talentflow.forecast._draws import sample_draws
-from talentflow.forecast.scenario import Scenario, scenario_problems
+from talentflow.forecast.scenario import Scenario, scenario_problems, shock_draws
 from talentflow.models import kernels
 from talentflow.models.outflow_graph import OutflowConfig
 from talentflow.models.shocks import shock_ages, shock_profile
@@ -80,7 +80,9 @@ def forecast_outflow(
         slope_steps = slope_sigma[..., None, None] * rng.normal(size=(n_chain, n_draw, h, n_s))
     future_trend, _ = kernels.trend_paths(trend[..., -1:, :], slope0, level_steps, slope_steps, np)
 
-    effect, decay = _shock_draws(post, config, scenario, sectors, rng)
+    effect, decay = shock_draws(
+        post, config.shocks, scenario, (D.SECTOR,), config.priors.shock_decay, rng
+    )
     all_shocks = (*config.shocks, *scenario.shocks)
     profile = shock_profile(shock_ages(all_shocks, month_numbers(future)), decay, np)
     rate = kernels.log_rate(
@@ -122,67 +124,6 @@ def forecast_outflow(
     )
     tree.attrs.update(horizon=h, scenario=scenario.describe())
     return tree
-
-
-def _shock_draws(
-    post: xr.Dataset,
-    config: OutflowConfig,
-    scenario: Scenario,
-    sectors: np.ndarray,
-    rng: np.random.Generator,
-) -> tuple[FloatArray, FloatArray]:
-    """Sector effects ``(chain, draw, shock, sector)`` and decays of fitted + scenario shocks."""
-    n_chain, n_draw = post.sizes[D.CHAIN], post.sizes[D.DRAW]
-    n_s = len(sectors)
-    fitted_effect = np.zeros((n_chain, n_draw, 0, n_s))
-    fitted_decay = np.zeros((n_chain, n_draw, 0))
-    if config.shocks:
-        fitted_effect = sample_draws(post, D.SHOCK_EFFECT, D.SHOCK, D.SECTOR)
-        fitted_decay = sample_draws(post, D.SHOCK_DECAY, D.SHOCK)
-    effects = [fitted_effect]
-    decays = [fitted_decay]
-    names = [s.name for s in config.shocks]
-    for shock in scenario.shocks:
-        if shock.like is not None:
-            k = names.index(shock.like)
-            effect = fitted_effect[..., k, :]
-            decay = fitted_decay[..., k]
-        elif shock.effect is not None:
-            effect = np.full((n_chain, n_draw, n_s), shock.effect)
-            decay = _pick_decay(fitted_decay, config, rng, (n_chain, n_draw))
-        else:
-            pick = rng.integers(len(names), size=(n_chain, n_draw, 1))
-            mean = np.take_along_axis(sample_draws(post, D.SHOCK_MEAN, D.SHOCK), pick, axis=-1)
-            effect = rng.normal(
-                mean, sample_draws(post, D.SHOCK_SECTOR_SD)[..., None], (n_chain, n_draw, n_s)
-            )
-            decay = np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]
-        if shock.decay is not None:
-            decay = np.full((n_chain, n_draw), shock.decay)
-        if shock.sectors is not None:
-            hit = np.isin(sectors.astype(str), np.array(shock.sectors, dtype=str))
-            effect = effect * hit
-        effects.append(effect[..., None, :])
-        decays.append(decay[..., None])
-    return np.concatenate(effects, axis=-2), np.concatenate(decays, axis=-1)
-
-
-def _pick_decay(
-    fitted_decay: FloatArray,
-    config: OutflowConfig,
-    rng: np.random.Generator,
-    shape: tuple[int, int],
-) -> FloatArray:
-    """Decay of a new shock: per draw, one of the fitted shocks' decays, else the prior's."""
-    if fitted_decay.shape[-1] == 0:
-        import pymc as pm
-
-        draws = pm.draw(
-            config.priors.shock_decay.dist(), draws=shape[0] * shape[1], random_seed=rng
-        )
-        return np.asarray(draws, dtype=np.float64).reshape(shape)
-    pick = rng.integers(fitted_decay.shape[-1], size=(*shape, 1))
-    return np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]
 
 
 def _future_workforce(fit: xr.DataTree, scenario: Scenario, future: np.ndarray) -> xr.DataArray:

@@ -12,8 +12,11 @@ import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._config import to_dict
+from talentflow._typing import FloatArray
 from talentflow.data import checks
+from talentflow.forecast._draws import sample_draws
 from talentflow.models.shocks import Shock
+from talentflow.priors import Beta
 
 
 # eq=False: a DataArray field has no boolean equality.
@@ -68,15 +71,19 @@ class Scenario:
         )
 
 
-def scenario_problems(
+def shock_problems(
     scenario: Scenario,
     *,
     sectors: np.ndarray,
-    destinations: np.ndarray,
     future: np.ndarray,
     fitted_shocks: tuple[str, ...],
+    variables: tuple[str, ...] = (),
 ) -> list[str]:
-    """List every problem of ``scenario`` against a fitted model and forecast months."""
+    """List every problem of a scenario's shocks against a fitted model and forecast months.
+
+    ``variables`` are the series a shock may name in ``Shock.variables`` (none for
+    models of one series).
+    """
     problems: list[str] = []
     known_sectors = {str(s) for s in sectors}
     first, last = np.datetime64(future[0], "M"), np.datetime64(future[-1], "M")
@@ -93,6 +100,12 @@ def scenario_problems(
         unknown = sorted(set(shock.sectors or ()) - known_sectors)
         if unknown:
             problems.append(f"{where}: unknown sector(s) {unknown} (rule: sectors of the fit)")
+        wrong = sorted(set(shock.variables or ()) - set(variables))
+        if wrong:
+            problems.append(
+                f"{where}: variables {wrong} are not series of this model {list(variables)} "
+                "(rule: variables names modelled series)"
+            )
         if shock.like is not None and shock.like not in fitted_shocks:
             problems.append(
                 f"{where}: like={shock.like!r} is not a fitted shock {list(fitted_shocks)} "
@@ -103,6 +116,20 @@ def scenario_problems(
                 f"{where}: the model has no fitted shocks to draw a size from "
                 "(rule: give effect= or fit a model with shocks)"
             )
+    return problems
+
+
+def scenario_problems(
+    scenario: Scenario,
+    *,
+    sectors: np.ndarray,
+    destinations: np.ndarray,
+    future: np.ndarray,
+    fitted_shocks: tuple[str, ...],
+) -> list[str]:
+    """List every problem of an outflow ``scenario`` against a fit and forecast months."""
+    problems = shock_problems(scenario, sectors=sectors, future=future, fitted_shocks=fitted_shocks)
+    known_sectors = {str(s) for s in sectors}
     problems += _workforce_problems(scenario.workforce, known_sectors, future)
     unknown_d = sorted(set(scenario.destination_weights) - {str(d) for d in destinations})
     if unknown_d:
@@ -142,3 +169,76 @@ def _workforce_problems(
     ):
         problems.append(f"{name}: time must be exactly the forecast months (rule: horizon)")
     return problems + checks.positive_problems(name, workforce)
+
+
+def shock_draws(
+    post: xr.Dataset,
+    fitted: tuple[Shock, ...],
+    scenario: Scenario,
+    cell: tuple[str, ...],
+    decay_prior: Beta,
+    rng: np.random.Generator,
+) -> tuple[FloatArray, FloatArray]:
+    """Effects ``(chain, draw, shock, *cell)`` and decays of the fitted + scenario shocks.
+
+    ``cell`` names the dims of a shock's effects (``sector`` last); a scenario shock's
+    size is its ``effect``, a fitted shock's draws (``like``), or a draw from the
+    pooled distribution of a randomly chosen fitted shock. ``sectors`` and
+    ``variables`` (over a ``series`` dim) limit where it hits.
+    """
+    n_chain, n_draw = post.sizes[D.CHAIN], post.sizes[D.DRAW]
+    shape = tuple(post.sizes[d] for d in cell)
+    effects = [np.zeros((n_chain, n_draw, 0, *shape))]
+    decays = [np.zeros((n_chain, n_draw, 0))]
+    if fitted:
+        effects = [sample_draws(post, D.SHOCK_EFFECT, D.SHOCK, *cell)]
+        decays = [sample_draws(post, D.SHOCK_DECAY, D.SHOCK)]
+    names = [s.name for s in fitted]
+    for shock in scenario.shocks:
+        if shock.like is not None:
+            k = names.index(shock.like)
+            effect, decay = effects[0][:, :, k], decays[0][..., k]
+        elif shock.effect is not None:
+            effect = np.full((n_chain, n_draw, *shape), shock.effect)
+            decay = _pick_decay(decays[0], decay_prior, rng, (n_chain, n_draw))
+        else:
+            pick = rng.integers(len(names), size=(n_chain, n_draw))
+            means = sample_draws(post, D.SHOCK_MEAN, D.SHOCK, *cell[:-1])
+            mean = means[np.arange(n_chain)[:, None], np.arange(n_draw)[None, :], pick]
+            spread = sample_draws(post, D.SHOCK_SECTOR_SD)
+            effect = rng.normal(
+                mean[..., None],
+                spread.reshape(spread.shape + (1,) * len(cell)),
+                (n_chain, n_draw, *shape),
+            )
+            decay = decays[0][np.arange(n_chain)[:, None], np.arange(n_draw)[None, :], pick]
+        if shock.decay is not None:
+            decay = np.full((n_chain, n_draw), shock.decay)
+        effect = effect * _hit(post, cell, D.SECTOR, shock.sectors)
+        effect = effect * _hit(post, cell, D.SERIES, shock.variables)
+        effects.append(effect[:, :, None])
+        decays.append(decay[..., None])
+    return np.concatenate(effects, axis=2), np.concatenate(decays, axis=-1)
+
+
+def _hit(
+    post: xr.Dataset, cell: tuple[str, ...], dim: str, labels: tuple[str, ...] | None
+) -> FloatArray:
+    """1 where a shock limited to ``labels`` along ``dim`` hits, broadcast over ``cell``."""
+    if labels is None or dim not in cell:
+        return np.ones(())
+    hit = np.isin(post[dim].values.astype(str), np.array(labels, dtype=str)).astype(np.float64)
+    return hit.reshape([-1 if d == dim else 1 for d in cell])
+
+
+def _pick_decay(
+    fitted_decay: FloatArray, prior: Beta, rng: np.random.Generator, shape: tuple[int, int]
+) -> FloatArray:
+    """Decay of a new shock: per draw, one of the fitted shocks' decays, else the prior's."""
+    if fitted_decay.shape[-1] == 0:
+        import pymc as pm
+
+        draws = pm.draw(prior.dist(), draws=shape[0] * shape[1], random_seed=rng)
+        return np.asarray(draws, dtype=np.float64).reshape(shape)
+    pick = rng.integers(fitted_decay.shape[-1], size=(*shape, 1))
+    return np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]

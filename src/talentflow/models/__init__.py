@@ -5,6 +5,8 @@ from talentflow.models.outflow_graph import OutflowConfig, OutflowPriors, build_
 from talentflow.models.returns import ReturnModel
 from talentflow.models.returns_graph import ReturnConfig, ReturnPriors, build_return_model
 from talentflow.models.shocks import Shock
+from talentflow.models.vacancies import VacancyModel
+from talentflow.models.vacancies_graph import VacancyConfig, VacancyPriors, build_vacancy_model
 
 __all__ = [
     "OutflowConfig",
@@ -14,6 +16,10 @@ __all__ = [
     "ReturnModel",
     "ReturnPriors",
     "Shock",
+    "VacancyConfig",
+    "VacancyModel",
+    "VacancyPriors",
     "build_outflow_model",
     "build_return_model",
+    "build_vacancy_model",
 ]

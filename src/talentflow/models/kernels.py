@@ -97,3 +97,52 @@ def draw_negative_binomial(
     alpha = 1.0 / np.maximum(phi, 1e-8) ** 2
     gamma = rng.gamma(shape=alpha, scale=mu / alpha)
     return rng.poisson(gamma).astype(np.float64)
+
+
+def damped_paths(start: Tensor, steps: Tensor, damping: Tensor, n: int, xp: Any) -> Tensor:
+    """Roll ``x[t] = damping * x[t - 1] + steps[t]`` forward ``n`` steps from ``start``.
+
+    ``start`` has shape ``(..., 1, k)``, ``steps`` ``(..., n, k)`` and ``damping`` (in
+    ``(0, 1]``) broadcasts to ``(..., k)``. Written
+    as one weighted sum rather than a loop, so PyTensor differentiates it cheaply.
+
+    Examples
+    --------
+    >>> damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5]), 3, np).ravel().tolist()
+    [0.5, 0.25, 0.125]
+    """
+    lag = np.subtract.outer(np.arange(n), np.arange(n)).astype(np.float64)
+    log_d = xp.log(damping)[..., None, None, :]
+    weights = xp.where(lag[:, :, None] >= 0, xp.exp(np.maximum(lag, 0.0)[:, :, None] * log_d), 0.0)
+    carried = xp.exp(np.arange(1.0, n + 1.0)[:, None] * log_d[..., 0, :, :]) * start
+    return (weights * steps[..., None, :, :]).sum(axis=-2) + carried
+
+
+def damped_trend_paths(
+    level0: Tensor,
+    slope0: Tensor | None,
+    level_steps: Tensor,
+    slope_steps: Tensor | None,
+    damping: Tensor | None,
+    n: int,
+    xp: Any,
+) -> tuple[Tensor, Tensor | None]:
+    """Roll a local level, or a local linear trend with a damped slope, ``n`` steps on.
+
+    ``level[t] = level[t-1] + slope[t-1] + level_steps[t]`` and ``slope[t] = damping x
+    slope[t-1] + slope_steps[t]``; with ``slope0=None`` the slope is zero (a random
+    walk). Shapes as in :func:`trend_paths`. Returns the levels and slopes (or
+    ``None``) of steps ``1..n``.
+
+    Examples
+    --------
+    >>> lvl, slp = damped_trend_paths(np.zeros((1, 1)), np.ones((1, 1)), np.zeros((2, 1)),
+    ...                               np.zeros((2, 1)), np.array([0.5]), 2, np)
+    >>> lvl.ravel().tolist(), slp.ravel().tolist()
+    ([1.0, 1.5], [0.5, 0.25])
+    """
+    if slope0 is None or slope_steps is None or damping is None:
+        return level0 + xp.cumsum(level_steps, axis=-2), None
+    slopes = damped_paths(slope0, slope_steps, damping, n, xp)
+    previous = xp.concatenate([slope0, slopes[..., :-1, :]], axis=-2)
+    return level0 + xp.cumsum(previous + level_steps, axis=-2), slopes

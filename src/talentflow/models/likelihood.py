@@ -22,3 +22,9 @@ def masked_nb_logp(observed: Any, mask: Any, log_mu: Any, alpha: Any) -> Any:
         + observed * (log_mu - log_total)
     )
     return (mask * logp).sum()
+
+
+def masked_normal_logp(observed: Any, mask: Any, mu: Any, sigma: Any) -> Any:
+    """Return the normal log likelihood over observed cells, up to a data-only constant."""
+    z = (observed - mu) / sigma
+    return (mask * (-0.5 * z**2 - pt.log(sigma))).sum()

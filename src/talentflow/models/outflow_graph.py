@@ -101,8 +101,8 @@ class OutflowConfig:
                 raise ConfigError(f"shocks must be Shock objects, got {s!r}")
             if s.is_hypothetical:
                 raise ConfigError(
-                    f"Shock {s.name!r}: effect, decay, like and sectors are for forecast "
-                    "scenarios; a fitted shock's size and decay are estimated"
+                    f"Shock {s.name!r}: effect, decay, like, sectors and variables are for "
+                    "forecast scenarios; a fitted shock's size and decay are estimated"
                 )
 
 

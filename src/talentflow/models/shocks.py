@@ -39,6 +39,9 @@ class Shock:
         shock repeats (draw by draw, so its uncertainty carries over).
     sectors : tuple of str, optional
         Scenarios only: the sectors the shock hits (default: all).
+    variables : tuple of str, optional
+        Scenarios of :class:`~talentflow.VacancyModel` only: the series the shock hits
+        (``"vacancies"``, ``"job_seekers"``; default: both).
 
     Examples
     --------
@@ -52,6 +55,7 @@ class Shock:
     decay: float | None = None
     like: str | None = None
     sectors: tuple[str, ...] | None = None
+    variables: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
@@ -67,13 +71,15 @@ class Shock:
             raise ConfigError(f"Shock {self.name!r}: decay must be in [0, 1), got {self.decay!r}")
         if self.effect is not None and self.like is not None:
             raise ConfigError(f"Shock {self.name!r}: give either effect or like, not both")
-        if self.sectors is not None:
-            object.__setattr__(self, "sectors", tuple(self.sectors))
+        for name in ("sectors", "variables"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, tuple(getattr(self, name)))
 
     @property
     def is_hypothetical(self) -> bool:
         """Whether any scenario-only field is set."""
-        return any(v is not None for v in (self.effect, self.decay, self.like, self.sectors))
+        scenario_only = (self.effect, self.decay, self.like, self.sectors, self.variables)
+        return any(v is not None for v in scenario_only)
 
     @property
     def month(self) -> np.datetime64:

@@ -1,0 +1,184 @@
+"""Simulate vacancy / job-seeker panels from the vacancy model's process, truth kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._typing import RandomSeed
+from talentflow.data._time import month_numbers
+from talentflow.datasets.simulate import _labels
+from talentflow.models import kernels
+from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.vacancies_graph import (
+    SERIES,
+    innovations,
+    log_hires,
+    month_of_year,
+    shock_terms,
+)
+
+
+def simulate_vacancies(
+    *,
+    sectors: int | Sequence[str] = 3,
+    n_months: int = 60,
+    start: str = "2015-01",
+    start_level: npt.ArrayLike = (500.0, 800.0),
+    innovation_sd: npt.ArrayLike = 0.03,
+    common_share: npt.ArrayLike = 0.5,
+    factor_correlation: float = -0.6,
+    slope_sigma: float | None = 0.003,
+    slope_damping: float = 0.9,
+    seasonal_scale: float = 0.05,
+    observation_sd: npt.ArrayLike = 0.04,
+    shocks: Sequence[Shock] = (),
+    shock_mean: npt.ArrayLike = (-0.4, 0.8),
+    shock_sector_sd: float = 0.2,
+    shock_decay: npt.ArrayLike = 0.15,
+    hires: bool = True,
+    matching_elasticity: npt.ArrayLike = 0.5,
+    efficiency: float = 0.6,
+    efficiency_sigma: float = 0.01,
+    hires_sd: float = 0.04,
+    missing_fraction: float = 0.0,
+    random_seed: RandomSeed,
+) -> tuple[xr.Dataset, xr.Dataset]:
+    """Simulate a vacancy / job-seeker panel and return ``(data, truth)``.
+
+    The process is :class:`~talentflow.VacancyModel`'s: latent log levels with
+    correlated innovations (a common factor per series, the two factors correlated),
+    a damped slope (or none when ``slope_sigma`` is ``None``), a seasonal term,
+    decaying shocks and log-normal observation noise; hires from a constant-returns
+    matching function with a random-walk efficiency.
+
+    Parameters
+    ----------
+    sectors : int or sequence of str
+        How many (labelled ``S0, S1, ...``) or the labels.
+    n_months : int
+        Length of the monthly panel starting at ``start``.
+    start_level : array
+        Level of (vacancies, job seekers) at the first month, broadcast to
+        ``(series, sector)``.
+    innovation_sd, common_share, factor_correlation
+        Innovation sd ``(series, sector)``, the common factor's variance share per
+        series and the correlation of the two factors.
+    slope_sigma, slope_damping
+        The damped slope's innovation sd and damping (``slope_sigma=None``: local level).
+    seasonal_scale : float
+        Sd of the seasonal effects (``0``: none).
+    observation_sd : float or array
+        Log-scale observation noise ``(series, sector)``.
+    shocks, shock_mean, shock_sector_sd, shock_decay
+        Shocks, their mean effects ``(shock, series)`` (broadcast), the sector spread
+        and the decay per shock.
+    hires : bool
+        Also simulate ``hires``.
+    matching_elasticity, efficiency, efficiency_sigma, hires_sd
+        Elasticity per sector, starting efficiency, its random-walk sd, hires noise.
+    missing_fraction : float
+        Fraction of cells of each series set to NaN at random.
+    random_seed : int or numpy.random.Generator
+        Seed.
+
+    Returns
+    -------
+    data : xarray.Dataset
+        ``vacancies``, ``job_seekers`` (and ``hires``) ``(time, sector)``.
+    truth : xarray.Dataset
+        The parameters and latent paths under the posterior's names.
+
+    Examples
+    --------
+    >>> data, truth = simulate_vacancies(sectors=["IT", "Retail"], n_months=24, random_seed=1)
+    >>> sorted(data.data_vars)
+    ['hires', 'job_seekers', 'vacancies']
+    >>> bool((truth.tightness == truth.level.sel(series="vacancies")
+    ...       / truth.level.sel(series="job_seekers")).all())
+    True
+    """
+    rng = np.random.default_rng(random_seed)
+    sector = _labels(sectors, "S")
+    n_s, n_k = len(sector), len(shocks)
+    time = pd.date_range(pd.Timestamp(start), periods=n_months, freq="MS").values
+    cell = (2, n_s)
+
+    sd = np.broadcast_to(np.asarray(innovation_sd, dtype=float), cell).copy()
+    share = np.broadcast_to(np.asarray(common_share, dtype=float), (2,)).copy()
+    steps = innovations(
+        sd,
+        share,
+        np.asarray(factor_correlation, dtype=float),
+        rng.normal(size=(n_months - 1, 2)),
+        rng.normal(size=(n_months - 1, *cell)),
+        np,
+    ).reshape(n_months - 1, -1)
+    start_log = np.log(np.broadcast_to(np.asarray(start_level, dtype=float)[..., None], cell))
+    level0 = start_log.reshape(1, -1)
+    slope0 = slope_steps = damping = None
+    if slope_sigma is not None:
+        stationary = slope_sigma / np.sqrt(1.0 - slope_damping**2)
+        slope0 = stationary * rng.normal(size=(1, 2 * n_s))
+        slope_steps = slope_sigma * rng.normal(size=(n_months - 1, 2 * n_s))
+        damping = np.full(2 * n_s, slope_damping)
+    levels, _ = kernels.damped_trend_paths(
+        level0, slope0, steps, slope_steps, damping, n_months - 1, np
+    )
+    trend = np.concatenate([level0, levels]).reshape(n_months, *cell)
+
+    seasonal = rng.normal(0.0, seasonal_scale, size=(*cell, 12))
+    seasonal -= seasonal.mean(axis=-1, keepdims=True)
+    log_level = trend + np.tensordot(month_of_year(time), seasonal, axes=([1], [2]))
+    k_mean = np.broadcast_to(np.asarray(shock_mean, dtype=float), (n_k, 2))
+    effect = rng.normal(k_mean[..., None], shock_sector_sd, size=(n_k, *cell))
+    decay = np.broadcast_to(np.asarray(shock_decay, dtype=float), (n_k,)).copy()
+    if n_k:
+        profile = shock_profile(shock_ages(tuple(shocks), month_numbers(time)), decay, np)
+        log_level = log_level + shock_terms(effect, profile)
+
+    obs_sd = np.broadcast_to(np.asarray(observation_sd, dtype=float), cell)
+    observed = np.exp(log_level + obs_sd * rng.normal(size=log_level.shape))
+    dims2 = (D.TIME, D.SECTOR)
+    coords = {D.TIME: time, D.SECTOR: sector}
+    data = xr.Dataset(
+        {name: (dims2, observed[:, i]) for i, name in enumerate(SERIES)}, coords=coords
+    )
+    truth = xr.Dataset(
+        {
+            D.INNOVATION_SD: ((D.SERIES, D.SECTOR), sd),
+            D.COMMON_SHARE: ((D.SERIES,), share),
+            D.FACTOR_CORRELATION: ((), factor_correlation),
+            D.OBSERVATION_SD: ((D.SERIES, D.SECTOR), np.array(obs_sd)),
+            D.TREND: ((D.TIME, D.SERIES, D.SECTOR), trend),
+            D.LEVEL: ((D.TIME, D.SERIES, D.SECTOR), np.exp(log_level)),
+            D.TIGHTNESS: (dims2, np.exp(log_level[:, 0] - log_level[:, 1])),
+            D.SEASONAL: ((D.SERIES, D.SECTOR, D.MONTH_OF_YEAR), seasonal),
+            D.SHOCK_EFFECT: ((D.SHOCK, D.SERIES, D.SECTOR), effect),
+            D.SHOCK_DECAY: ((D.SHOCK,), decay),
+        },
+        coords={
+            **coords,
+            D.SERIES: list(SERIES),
+            D.SHOCK: [s.name for s in shocks],
+            D.MONTH_OF_YEAR: np.arange(1, 13),
+        },
+    )
+    if hires:
+        elasticity = np.broadcast_to(np.asarray(matching_elasticity, dtype=float), (n_s,)).copy()
+        walk = np.cumsum(efficiency_sigma * rng.normal(size=(n_months, n_s)), axis=0)
+        log_eff = np.log(efficiency) + walk - walk[:1]
+        mu = log_hires(log_eff, log_level, elasticity, 1.0)
+        data[D.HIRES] = (dims2, np.exp(mu + hires_sd * rng.normal(size=mu.shape)))
+        truth[D.MATCHING_ELASTICITY] = ((D.SECTOR,), elasticity)
+        truth[D.MATCHING_EFFICIENCY] = (dims2, np.exp(log_eff))
+    if missing_fraction > 0:
+        for name in data.data_vars:
+            gaps = rng.random(data[name].shape) < missing_fraction
+            data[name] = data[name].where(~gaps)
+    return data, truth

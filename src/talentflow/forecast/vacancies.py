@@ -1,0 +1,169 @@
+"""Posterior prediction of vacancies, job seekers, tightness and hires, with scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._typing import FloatArray, RandomSeed
+from talentflow.data._time import continue_monthly, horizon_months, month_numbers
+from talentflow.exceptions import DataError
+from talentflow.forecast._draws import sample_draws
+from talentflow.forecast.scenario import Scenario, shock_draws, shock_problems
+from talentflow.models import kernels
+from talentflow.models.shocks import shock_ages, shock_profile
+from talentflow.models.vacancies_graph import (
+    SERIES,
+    VacancyConfig,
+    innovations,
+    log_hires,
+    month_of_year,
+    shock_terms,
+)
+
+_CELL = (D.SERIES, D.SECTOR)
+
+
+def forecast_vacancies(
+    fit: xr.DataTree,
+    config: VacancyConfig,
+    horizon: int,
+    *,
+    scenario: Scenario | None = None,
+    random_seed: RandomSeed | None = None,
+) -> xr.DataTree:
+    """Predict the series ``horizon`` months after the data, draw by draw.
+
+    The latent levels keep evolving with their correlated innovations (and damped
+    slopes), the seasonal pattern repeats, fitted shocks keep decaying, scenario shocks
+    add their effects and observation noise is drawn, so the fan covers parameter,
+    state and measurement uncertainty. With hires in the fit, matching efficiency
+    keeps walking and hires follow the matching function.
+
+    Parameters
+    ----------
+    fit : xarray.DataTree
+        A fitted vacancy model's tree.
+    config : VacancyConfig
+        The configuration it was fitted with.
+    horizon : int
+        Number of future months.
+    scenario : Scenario, optional
+        Hypothetical shocks (``Shock.variables`` picks the series, ``Shock.sectors``
+        the sectors).
+    random_seed : int or numpy.random.Generator, optional
+        Seed of the predictive draws.
+
+    Returns
+    -------
+    xarray.DataTree
+        ``predictions`` with ``vacancies``, ``job_seekers`` (observed-scale draws),
+        ``level`` (latent, without noise) and ``tightness`` (and ``hires`` and
+        ``matching_efficiency``) over the future months.
+
+    Raises
+    ------
+    DataError
+        If the scenario names unknown sectors, series or shocks, or sets what this
+        model does not use.
+    """
+    h = horizon_months(horizon)
+    scenario = scenario or Scenario()
+    rng = np.random.default_rng(random_seed)
+    post = fit[D.POSTERIOR].to_dataset()
+    future = continue_monthly(post[D.TIME].values, h)
+    _check(scenario, post, future, config)
+
+    n_chain, n_draw = post.sizes[D.CHAIN], post.sizes[D.DRAW]
+    n_sec = post.sizes[D.SECTOR]
+    flat = (n_chain, n_draw, h, 2 * n_sec)
+    steps = innovations(
+        sample_draws(post, D.INNOVATION_SD, *_CELL),
+        sample_draws(post, D.COMMON_SHARE, D.SERIES),
+        sample_draws(post, D.FACTOR_CORRELATION),
+        rng.normal(size=(n_chain, n_draw, h, 2)),
+        rng.normal(size=(n_chain, n_draw, h, 2, n_sec)),
+        np,
+    ).reshape(flat)
+    last = sample_draws(post, D.TREND, D.TIME, *_CELL)[:, :, -1:].reshape(n_chain, n_draw, 1, -1)
+    slope0 = slope_steps = damping = None
+    if config.trend == "damped_trend":
+        slope = sample_draws(post, D.TREND_SLOPE, D.TIME, *_CELL)[:, :, -1:]
+        slope0 = slope.reshape(n_chain, n_draw, 1, -1)
+        sigma = sample_draws(post, D.SLOPE_SIGMA, D.SERIES)[..., None, :, None]
+        slope_steps = (sigma * rng.normal(size=(n_chain, n_draw, h, 2, n_sec))).reshape(flat)
+        damping = np.repeat(sample_draws(post, D.SLOPE_DAMPING, D.SERIES), n_sec, axis=-1)
+    levels, _ = kernels.damped_trend_paths(last, slope0, steps, slope_steps, damping, h, np)
+    log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec)
+    if config.seasonal:
+        seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR)
+        log_level = log_level + np.einsum("tm,cdsjm->cdtsj", month_of_year(future), seasonal)
+    all_shocks = (*config.shocks, *scenario.shocks)
+    if all_shocks:
+        effect, decay = shock_draws(
+            post, config.shocks, scenario, _CELL, config.priors.shock_decay, rng
+        )
+        profile = shock_profile(shock_ages(all_shocks, month_numbers(future)), decay, np)
+        log_level = log_level + shock_terms(effect, profile)
+    noise = sample_draws(post, D.OBSERVATION_SD, *_CELL)[:, :, None]
+    observed = np.exp(log_level + noise * rng.normal(size=log_level.shape))
+
+    sample = {D.CHAIN: post[D.CHAIN].values, D.DRAW: post[D.DRAW].values}
+    coords = {**sample, D.TIME: future, D.SERIES: list(SERIES), D.SECTOR: post[D.SECTOR].values}
+    cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
+    predictions = xr.Dataset(
+        {
+            D.VACANCIES: (cell2, observed[..., 0, :]),
+            D.JOB_SEEKERS: (cell2, observed[..., 1, :]),
+            D.LEVEL: ((*cell2[:-1], *_CELL), np.exp(log_level)),
+            D.TIGHTNESS: (cell2, np.exp(log_level[..., 0, :] - log_level[..., 1, :])),
+        },
+        coords=coords,
+    )
+    if D.MATCHING_ELASTICITY in post:
+        predictions = predictions.assign(_hires(post, config, log_level, rng))
+    tree = xr.DataTree.from_dict({f"/{D.PREDICTIONS}": predictions})
+    tree.attrs.update(horizon=h, scenario=scenario.describe())
+    return tree
+
+
+def _check(scenario: Scenario, post: xr.Dataset, future: np.ndarray, config: VacancyConfig) -> None:
+    problems = shock_problems(
+        scenario,
+        sectors=post[D.SECTOR].values,
+        future=future,
+        fitted_shocks=tuple(s.name for s in config.shocks),
+        variables=SERIES,
+    )
+    if scenario.workforce is not None or scenario.destination_weights:
+        problems.append(
+            "scenario: workforce and destination_weights are outflow-model settings "
+            "(rule: a vacancy scenario has shocks only)"
+        )
+    if problems:
+        raise DataError(problems)
+
+
+def _hires(
+    post: xr.Dataset, config: VacancyConfig, log_level: FloatArray, rng: np.random.Generator
+) -> dict[str, tuple[tuple[str, ...], FloatArray]]:
+    """Hires and matching efficiency over the horizon, efficiency walking on."""
+    n_chain, n_draw, h, _, n_sec = log_level.shape
+    efficiency = sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR)[:, :, -1:]
+    sigma = sample_draws(post, D.EFFICIENCY_SIGMA)[..., None, None]
+    walk = np.cumsum(sigma * rng.normal(size=(n_chain, n_draw, h, n_sec)), axis=-2)
+    log_eff = np.log(efficiency) + walk
+    scale = (
+        sample_draws(post, D.RETURNS_TO_SCALE)
+        if config.returns_to_scale == "free"
+        else np.ones((n_chain, n_draw))
+    )
+    elasticity = sample_draws(post, D.MATCHING_ELASTICITY, D.SECTOR)
+    mu = log_hires(log_eff, log_level, elasticity, scale)
+    noise = sample_draws(post, D.HIRES_SD)[..., None, None]
+    cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
+    return {
+        D.HIRES: (cell2, np.exp(mu + noise * rng.normal(size=mu.shape))),
+        D.MATCHING_EFFICIENCY: (cell2, np.exp(log_eff)),
+    }

@@ -1,0 +1,404 @@
+"""Configuration and pure graph builder of the vacancy / job-seeker model.
+
+The latent log levels of vacancies and job seekers per sector follow a local level
+(random walk) or a damped local linear trend. Their innovations are correlated
+across sectors and between the two series through one common factor per series,
+the two factors themselves correlated (the Beveridge curve's co-movement). Named
+shocks add decaying effects, a seasonal term per series and sector can be switched
+off, and observations are the levels with log-normal noise. With hires, a matching
+function ties them to the latent levels. Priors and their reasons: ``docs/vacancies.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+import xarray as xr
+
+from talentflow import _dims as D
+from talentflow._typing import FloatArray, Tensor, VacancyTrend
+from talentflow.data._time import month_numbers
+from talentflow.exceptions import ConfigError, DataError
+from talentflow.models import kernels
+from talentflow.models.likelihood import masked_normal_logp
+from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
+
+#: The two modelled series, in the order of the ``series`` dim.
+SERIES: tuple[str, str] = (D.VACANCIES, D.JOB_SEEKERS)
+#: Internal dims (never in outputs): steps after the first month, months of the year.
+_STEP = "trend_step"
+_MONTHS = np.arange(1, 13)
+
+ReturnsToScale = Literal["constant", "free"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class VacancyPriors:
+    """Priors of the vacancy model (log-level scale unless noted).
+
+    Examples
+    --------
+    >>> VacancyPriors().innovation_scale
+    HalfNormal(sigma=0.1)
+    """
+
+    #: Typical monthly innovation of a series' latent log level (pooled over sectors).
+    innovation_scale: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.1))
+    #: Log-scale spread of the sectors' innovation sds around the series' scale (fixed,
+    #: not sampled, to avoid a funnel with few sectors).
+    innovation_spread: float = 0.3
+    #: Share of a series' innovation variance that is common to all sectors.
+    common_share: Beta = field(default_factory=lambda: Beta(alpha=2.0, beta=2.0))
+    #: Innovation sd of the slopes (damped trend only).
+    slope_sigma: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.01))
+    #: Fraction of the slope kept each month (damped trend only); mean 0.9.
+    slope_damping: Beta = field(default_factory=lambda: Beta(alpha=18.0, beta=2.0))
+    #: Spread of the starting level around the first year's mean log value.
+    start_sd: float = 0.5
+    #: Sd of the seasonal effects (log scale) per series.
+    seasonal_scale: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.1))
+    #: Observation noise of each series and sector (log scale).
+    observation_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.2))
+    #: Mean impact of each shock on each series across sectors (log multiplier).
+    shock_mean: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.0))
+    #: Spread of a shock's sector effects around its series mean.
+    shock_sector_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.3))
+    #: Fraction of a shock's effect that fades each month.
+    shock_decay: Beta = field(default_factory=lambda: Beta(alpha=2.0, beta=5.0))
+    #: Pooled logit of the matching elasticity with respect to vacancies.
+    elasticity_logit: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.0))
+    #: Spread of the sectors' elasticity logits.
+    elasticity_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.5))
+    #: Returns to scale of the matching function (only when ``returns_to_scale="free"``).
+    returns_to_scale: LogNormal = field(default_factory=lambda: LogNormal(mu=0.0, sigma=0.2))
+    #: Log matching efficiency at the first month, per sector.
+    efficiency_start: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=2.0))
+    #: Monthly innovation sd of log matching efficiency.
+    efficiency_sigma: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.05))
+    #: Observation noise of hires (log scale).
+    hires_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.2))
+
+
+@dataclass(frozen=True, kw_only=True)
+class VacancyConfig:
+    """Configuration of :class:`~talentflow.VacancyModel`.
+
+    Parameters
+    ----------
+    shocks : tuple of Shock
+        Named, dated shocks (e.g. 2008-09, 2020-04) whose effects on each series and
+        sector and whose decay are estimated.
+    trend : {"local_level", "damped_trend"}
+        Latent dynamics of each log level: a random walk, or a local linear trend
+        whose slope is damped towards zero (``slope_damping``).
+    seasonal : bool
+        Add a seasonal term per series and sector (switch off when every series is
+        seasonally adjusted).
+    returns_to_scale : {"constant", "free"}
+        Matching function ``hires = efficiency x V^a x U^(1-a)`` (constant) or
+        ``V^a x U^(r-a)`` with ``r`` estimated (free).
+    priors : VacancyPriors
+        Prior distributions.
+
+    Examples
+    --------
+    >>> from talentflow import Shock
+    >>> cfg = VacancyConfig(shocks=(Shock(name="covid", start="2020-04"),))
+    >>> cfg.trend, cfg.seasonal
+    ('damped_trend', True)
+    """
+
+    shocks: tuple[Shock, ...] = ()
+    trend: VacancyTrend = "damped_trend"
+    seasonal: bool = True
+    returns_to_scale: ReturnsToScale = "constant"
+    priors: VacancyPriors = field(default_factory=VacancyPriors)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shocks", tuple(self.shocks))
+        if self.trend not in ("local_level", "damped_trend"):
+            raise ConfigError(f"trend must be 'local_level' or 'damped_trend', got {self.trend!r}")
+        if self.returns_to_scale not in ("constant", "free"):
+            raise ConfigError(
+                f"returns_to_scale must be 'constant' or 'free', got {self.returns_to_scale!r}"
+            )
+        if not isinstance(self.seasonal, bool):
+            raise ConfigError(f"seasonal must be True or False, got {self.seasonal!r}")
+        names = [s.name for s in self.shocks]
+        if len(set(names)) != len(names):
+            raise ConfigError(f"shock names must be unique, got {names}")
+        for s in self.shocks:
+            if not isinstance(s, Shock):
+                raise ConfigError(f"shocks must be Shock objects, got {s!r}")
+            if s.is_hypothetical:
+                raise ConfigError(
+                    f"Shock {s.name!r}: effect, decay, like, sectors and variables are for "
+                    "forecast scenarios; a fitted shock's size and decay are estimated"
+                )
+
+
+def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:
+    """Names of the posterior variables a fit keeps (the non-centred internals are dropped)."""
+    names = [
+        D.INNOVATION_SCALE,
+        D.INNOVATION_SD,
+        D.COMMON_SHARE,
+        D.FACTOR_CORRELATION,
+        D.OBSERVATION_SD,
+        D.TREND,
+        D.LEVEL,
+        D.TIGHTNESS,
+    ]
+    if config.trend == "damped_trend":
+        names += [D.SLOPE_SIGMA, D.SLOPE_DAMPING, D.TREND_SLOPE]
+    if config.seasonal:
+        names += [D.SEASONAL_SCALE, D.SEASONAL]
+    if config.shocks:
+        names += [D.SHOCK_MEAN, D.SHOCK_SECTOR_SD, D.SHOCK_EFFECT, D.SHOCK_DECAY]
+    if with_hires:
+        names += [
+            D.MATCHING_ELASTICITY,
+            D.MATCHING_EFFICIENCY,
+            D.EFFICIENCY_SIGMA,
+            D.HIRES_SD,
+        ]
+        if config.returns_to_scale == "free":
+            names.append(D.RETURNS_TO_SCALE)
+    return names
+
+
+def month_of_year(times: np.ndarray) -> FloatArray:
+    """One-hot month of the year, shape ``(time, 12)``."""
+    months = month_numbers(times) % 12
+    return (months[:, None] == np.arange(12)[None, :]).astype(np.float64)
+
+
+def _log_values(data: xr.Dataset, name: str) -> FloatArray:
+    return np.log(data[name].transpose(D.TIME, D.SECTOR).values.astype(np.float64))
+
+
+def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarray]:
+    """Return the values of the model's data containers for validated ``data`` (pure).
+
+    Raises
+    ------
+    DataError
+        If a configured shock falls outside the data's time range.
+    """
+    months = month_numbers(data[D.TIME].values)
+    problems = [
+        f"shock {s.name!r}: starts {s.start}, outside the data's months "
+        f"{months[0].astype('datetime64[M]')}..{months[-1].astype('datetime64[M]')} "
+        "(rule: a fitted shock starts within the data)"
+        for s in config.shocks
+        if not months[0] <= s.month.astype(np.int64) <= months[-1]
+    ]
+    if problems:
+        raise DataError(problems)
+    y = np.stack([_log_values(data, name) for name in SERIES], axis=1)  # time, series, sector
+    first_year = y[:12]
+    start = np.nanmean(np.where(np.isfinite(first_year), first_year, np.nan), axis=0)
+    fallback = np.nanmean(y, axis=0)
+    arrays = {
+        "log_observed": np.nan_to_num(y),
+        "observed_mask": np.isfinite(y).astype(np.float64),
+        "log_start": np.where(np.isfinite(start), start, fallback),
+        "month_onehot": month_of_year(data[D.TIME].values),
+    }
+    if D.HIRES in data:
+        hires = _log_values(data, D.HIRES)
+        arrays["log_hires"] = np.nan_to_num(hires)
+        arrays["hires_mask"] = np.isfinite(hires).astype(np.float64)
+    if config.shocks:
+        arrays["shock_age"] = shock_ages(config.shocks, months)
+    return arrays
+
+
+def model_coords(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarray]:
+    """Coordinates of the model: the data's labels, series, shocks, months of the year."""
+    return {
+        D.TIME: data[D.TIME].values,
+        D.SERIES: np.array(SERIES, dtype=object),
+        D.SECTOR: data[D.SECTOR].values,
+        D.SHOCK: np.array([s.name for s in config.shocks], dtype=object),
+        D.MONTH_OF_YEAR: _MONTHS,
+        _STEP: data[D.TIME].values[1:],
+    }
+
+
+def innovations(
+    sd: Tensor, common_share: Tensor, correlation: Tensor, common: Tensor, own: Tensor, xp: Any
+) -> Tensor:
+    """Correlated innovations ``(..., step, series, sector)`` from standard normal draws.
+
+    ``common`` ``(..., step, 2)`` are the two factors' draws, made correlated by
+    ``correlation``; ``own`` ``(..., step, series, sector)`` are idiosyncratic draws;
+    ``common_share`` ``(..., series)`` is the factor's share of the variance and ``sd``
+    ``(..., series, sector)`` the innovation sd.
+
+    Examples
+    --------
+    >>> out = innovations(np.ones((2, 1)), np.array([1.0, 1.0]), np.array(-1.0),
+    ...                   np.array([[2.0, 0.0]]), np.zeros((1, 2, 1)), np)
+    >>> out.ravel().tolist()
+    [2.0, -2.0]
+    """
+    r = correlation[..., None]
+    f1 = common[..., 0]
+    factors = xp.stack([f1, r * f1 + xp.sqrt(1.0 - r**2) * common[..., 1]], axis=-1)
+    w = common_share[..., None, :, None]
+    mixed = xp.sqrt(w) * factors[..., None] + xp.sqrt(1.0 - w) * own
+    return sd[..., None, :, :] * mixed
+
+
+def shock_terms(effect: Tensor, profile: Tensor) -> Tensor:
+    """Sum of shock effects ``(..., time, series, sector)``.
+
+    From ``effect`` ``(..., shock, series, sector)`` and ``profile`` ``(..., shock, time)``.
+    """
+    return (effect[..., :, None, :, :] * profile[..., :, :, None, None]).sum(axis=-4)
+
+
+def log_hires(
+    log_efficiency: Tensor, level: Tensor, elasticity: Tensor, scale: Tensor | float
+) -> Tensor:
+    """Log hires ``(..., time, sector)`` of the matching function.
+
+    ``log_efficiency`` ``(..., time, sector)``; ``level`` the log levels ``(..., time,
+    series, sector)``; ``elasticity`` ``(..., sector)``; ``scale`` the returns to scale.
+
+    Examples
+    --------
+    >>> lvl = np.log(np.array([[[100.0], [400.0]]]))
+    >>> float(np.exp(log_hires(np.zeros((1, 1)), lvl, np.array([0.5]), 1.0))[0, 0])
+    200.0
+    """
+    a = elasticity[..., None, :]
+    b = scale[..., None, None] - a if not isinstance(scale, float) else scale - a
+    return log_efficiency + a * level[..., 0, :] + b * level[..., 1, :]
+
+
+def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
+    """Build the PyMC model for validated ``data`` (a pure function).
+
+    Examples
+    --------
+    >>> import talentflow as tf
+    >>> data, _ = tf.datasets.simulate_vacancies(sectors=2, n_months=24, random_seed=0)
+    >>> model = build_vacancy_model(data, VacancyConfig())
+    >>> sorted(model.coords)[:4]
+    ['month_of_year', 'sector', 'series', 'shock']
+    """
+    arrays = model_arrays(data, config)
+    p = config.priors
+    n_time, n_series, n_sector = arrays["log_observed"].shape
+    cell = (D.TIME, D.SERIES, D.SECTOR)
+    with pm.Model(coords=model_coords(data, config)) as model:
+        box = {k: pm.Data(k, v) for k, v in arrays.items()}
+
+        scale = p.innovation_scale.create(D.INNOVATION_SCALE, dims=D.SERIES)
+        z_sd = pm.Normal("innovation_sd_z", 0.0, 1.0, dims=(D.SERIES, D.SECTOR))
+        sd = pm.Deterministic(
+            D.INNOVATION_SD,
+            scale[:, None] * pt.exp(p.innovation_spread * z_sd),
+            dims=(D.SERIES, D.SECTOR),
+        )
+        share = p.common_share.create(D.COMMON_SHARE, dims=D.SERIES)
+        rho = pm.Uniform(D.FACTOR_CORRELATION, -1.0, 1.0)
+        common = pm.Normal("factor_z", 0.0, 1.0, dims=(_STEP, "factor"), shape=(n_time - 1, 2))
+        own = pm.Normal("innovation_z", 0.0, 1.0, dims=(_STEP, D.SERIES, D.SECTOR))
+        steps = innovations(sd, share, rho, common, own, pt).reshape((n_time - 1, -1))
+
+        start_z = pm.Normal("start_z", 0.0, 1.0, dims=(D.SERIES, D.SECTOR))
+        start = (box["log_start"] + p.start_sd * start_z).reshape((1, -1))
+        slope0 = slope_steps = damping = None
+        if config.trend == "damped_trend":
+            slope_sigma = p.slope_sigma.create(D.SLOPE_SIGMA, dims=D.SERIES)
+            damping = p.slope_damping.create(D.SLOPE_DAMPING, dims=D.SERIES)
+            slope_z = pm.Normal("slope_z", 0.0, 1.0, dims=(D.TIME, D.SERIES, D.SECTOR))
+            stationary = slope_sigma / pt.sqrt(1.0 - damping**2)
+            slope0 = (stationary[:, None] * slope_z[0]).reshape((1, -1))
+            slope_steps = (slope_sigma[:, None] * slope_z[1:]).reshape((n_time - 1, -1))
+            damping = pt.repeat(damping, n_sector)
+        levels, slopes = kernels.damped_trend_paths(
+            start, slope0, steps, slope_steps, damping, n_time - 1, pt
+        )
+        trend = pm.Deterministic(
+            D.TREND,
+            pt.concatenate([start, levels], axis=0).reshape((n_time, n_series, n_sector)),
+            dims=cell,
+        )
+        if slope0 is not None:
+            pm.Deterministic(
+                D.TREND_SLOPE,
+                pt.concatenate([slope0, slopes], axis=0).reshape((n_time, n_series, n_sector)),
+                dims=cell,
+            )
+
+        log_level = trend
+        if config.seasonal:
+            seasonal_scale = p.seasonal_scale.create(D.SEASONAL_SCALE, dims=D.SERIES)
+            seasonal_z = pm.ZeroSumNormal(
+                "seasonal_z", sigma=1.0, dims=(D.SERIES, D.SECTOR, D.MONTH_OF_YEAR)
+            )
+            seasonal = pm.Deterministic(
+                D.SEASONAL,
+                seasonal_scale[:, None, None] * seasonal_z,
+                dims=(D.SERIES, D.SECTOR, D.MONTH_OF_YEAR),
+            )
+            log_level = log_level + pt.tensordot(box["month_onehot"], seasonal, axes=[[1], [2]])
+        if config.shocks:
+            shock_mean = p.shock_mean.create(D.SHOCK_MEAN, dims=(D.SHOCK, D.SERIES))
+            sector_sd = p.shock_sector_sd.create(D.SHOCK_SECTOR_SD)
+            effect = pm.Normal(
+                D.SHOCK_EFFECT,
+                shock_mean[:, :, None],
+                sector_sd,
+                dims=(D.SHOCK, D.SERIES, D.SECTOR),
+            )
+            decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
+            log_level = log_level + shock_terms(effect, shock_profile(box["shock_age"], decay, pt))
+        pm.Deterministic(D.LEVEL, pt.exp(log_level), dims=cell)
+        pm.Deterministic(
+            D.TIGHTNESS, pt.exp(log_level[:, 0] - log_level[:, 1]), dims=(D.TIME, D.SECTOR)
+        )
+        obs_sd = p.observation_sd.create(D.OBSERVATION_SD, dims=(D.SERIES, D.SECTOR))
+        pm.Potential(
+            "level_loglik",
+            masked_normal_logp(box["log_observed"], box["observed_mask"], log_level, obs_sd),
+        )
+        if "log_hires" in arrays:
+            _matching(box, log_level, config, n_time)
+    return model
+
+
+def _matching(
+    box: dict[str, Tensor], log_level: Tensor, config: VacancyConfig, n_time: int
+) -> None:
+    """Add the matching function and the hires likelihood to the model in context."""
+    p = config.priors
+    logit_mean = p.elasticity_logit.create("elasticity_logit")
+    logit_sd = p.elasticity_sd.create("elasticity_sd")
+    logit_z = pm.Normal("elasticity_z", 0.0, 1.0, dims=D.SECTOR)
+    elasticity = pm.Deterministic(
+        D.MATCHING_ELASTICITY, pm.math.sigmoid(logit_mean + logit_sd * logit_z), dims=D.SECTOR
+    )
+    scale: Tensor = 1.0
+    if config.returns_to_scale == "free":
+        scale = p.returns_to_scale.create(D.RETURNS_TO_SCALE)
+    eff0 = p.efficiency_start.create("efficiency_start", dims=D.SECTOR)
+    eff_sigma = p.efficiency_sigma.create(D.EFFICIENCY_SIGMA)
+    eff_z = pm.Normal("efficiency_z", 0.0, 1.0, dims=(_STEP, D.SECTOR))
+    walk = pt.concatenate([pt.zeros((1, eff0.shape[0])), pt.cumsum(eff_sigma * eff_z, axis=0)])
+    log_eff = eff0[None, :] + walk
+    pm.Deterministic(D.MATCHING_EFFICIENCY, pt.exp(log_eff), dims=(D.TIME, D.SECTOR))
+    mu = log_hires(log_eff, log_level, elasticity, scale)
+    hires_sd = p.hires_sd.create(D.HIRES_SD)
+    pm.Potential(
+        "hires_loglik", masked_normal_logp(box["log_hires"], box["hires_mask"], mu, hires_sd)
+    )

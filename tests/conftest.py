@@ -96,3 +96,29 @@ def coupled(
     )
     model = tf.ReturnModel(return_config)
     return model.fit(data.drop_vars("outflow"), outflow_model=fitted, random_seed=7, **QUICK)
+
+
+SLUMP = tf.Shock(name="slump", start="2018-01")
+
+
+def vacancy_panel(seed: int, *, missing_fraction: float = 0.03) -> xr.Dataset:
+    """Four sectors, four years, a slump half-way, hires; a few gaps."""
+    data, _ = tf.datasets.simulate_vacancies(
+        sectors=["IT", "Finance", "Retail", "Health"],
+        n_months=48,
+        start="2016-01",
+        shocks=(SLUMP,),
+        missing_fraction=missing_fraction,
+        random_seed=seed,
+    )
+    return data
+
+
+@pytest.fixture(scope="session")
+def vacancy_config() -> tf.VacancyConfig:
+    return tf.VacancyConfig(shocks=(SLUMP,))
+
+
+@pytest.fixture(scope="session")
+def vacancy_fitted(vacancy_config: tf.VacancyConfig) -> tf.VacancyModel:
+    return tf.VacancyModel(vacancy_config).fit(vacancy_panel(1), random_seed=8, **QUICK)

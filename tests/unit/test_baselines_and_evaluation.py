@@ -78,7 +78,7 @@ def test_scores_reward_calibration_and_sharpness():
 def test_backtest_shapes_and_errors():
     data = _panel()
     scores = backtest(
-        lambda: StatsmodelsBaseline(BaselineConfig(paths=100)),
+        lambda _: StatsmodelsBaseline(BaselineConfig(paths=100)),
         data,
         cutoffs=["2019-06", "2020-06"],
         horizon=12,
@@ -92,9 +92,22 @@ def test_backtest_shapes_and_errors():
     ratio = relative_crps(scores, scores, horizons=slice(6, 12))
     np.testing.assert_allclose(ratio.values, 1.0)
     with pytest.raises(tf.DataError, match="cutoff 2030-01"):
-        backtest(StatsmodelsBaseline, data, cutoffs=["2030-01"], horizon=3, variables=["vacancies"])
-    with pytest.raises(tf.DataError, match="hires: not in the data"):
-        backtest(StatsmodelsBaseline, data, cutoffs=["2019-01"], horizon=3, variables=["hires"])
+        backtest(
+            lambda _: StatsmodelsBaseline(),
+            data,
+            cutoffs=["2030-01"],
+            horizon=3,
+            variables=["vacancies"],
+        )
+    with pytest.raises(tf.DataError, match=r"(?s)hires: not in the data.*window: must be"):
+        backtest(
+            lambda _: StatsmodelsBaseline(),
+            data,
+            cutoffs=["2019-01"],
+            horizon=3,
+            variables=["hires"],
+            window=0,
+        )
 
 
 JOLTS = SHARED_DATA / "us_jolts_cps" / "fred"
@@ -105,7 +118,7 @@ def test_baselines_backtest_on_the_jolts_panel():
     data = tf.datasets.load_us_jolts_cps(JOLTS).isel(sector=[1, 4])
     scores = {
         kind: backtest(
-            lambda kind=kind: StatsmodelsBaseline(BaselineConfig(kind=kind, paths=200)),
+            lambda _, kind=kind: StatsmodelsBaseline(BaselineConfig(kind=kind, paths=200)),
             data,
             cutoffs=["2016-12", "2018-12"],
             horizon=12,

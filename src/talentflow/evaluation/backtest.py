@@ -66,12 +66,13 @@ def score_forecast(
 
 
 def backtest(
-    factory: Callable[[], Any],
+    factory: Callable[[pd.Timestamp], Any],
     data: xr.Dataset,
     *,
     cutoffs: Sequence[Any],
     horizon: int,
     variables: Sequence[str],
+    window: int | None = None,
     fit_kwargs: Mapping[str, Any] | None = None,
     random_seed: int = 0,
     intervals: Sequence[float] = (0.5, 0.8, 0.95),
@@ -81,13 +82,19 @@ def backtest(
     Parameters
     ----------
     factory : callable
-        Makes a fresh, unfitted model (any talentflow model or baseline).
+        Called with each cutoff (a :class:`pandas.Timestamp`), makes a fresh, unfitted
+        model (any talentflow model or baseline); the cutoff lets a configuration use
+        only what was known then, such as the shocks that had happened.
     data : xarray.Dataset
         The whole history, with a monthly ``time`` axis.
     cutoffs : sequence of dates
         Last month of each training window (anything ``numpy.datetime64`` takes).
     horizon : int
         Months forecast after each cutoff.
+    window : int, optional
+        Train on the last ``window`` months up to each cutoff (default: all months up
+        to it). A fixed window keeps a Bayesian model's structure, so its compiled
+        sampler is reused from cutoff to cutoff.
     variables : sequence of str
         Prediction variables to score (each in ``data`` and in the forecasts).
     fit_kwargs : mapping, optional
@@ -115,12 +122,17 @@ def backtest(
     problems += [
         f"{v}: not in the data (rule: scored variables)" for v in variables if v not in data
     ]
+    if window is not None and (not isinstance(window, int) or window < 1):
+        problems.append(f"window: must be a positive number of months, got {window!r}")
     if problems:
         raise DataError(problems)
     rows = []
     for i, cutoff in enumerate(stamps):
-        train = data.isel({D.TIME: np.flatnonzero(months <= cutoff)})
-        model = factory().fit(train, random_seed=random_seed + i, **dict(fit_kwargs or {}))
+        keep = np.flatnonzero(months <= cutoff)
+        train = data.isel({D.TIME: keep[-window:] if window else keep})
+        model = factory(pd.Timestamp(cutoff)).fit(
+            train, random_seed=random_seed + i, **dict(fit_kwargs or {})
+        )
         predictions = model.forecast(horizon, random_seed=random_seed + i)[D.PREDICTIONS]
         per_variable = []
         for name in variables:

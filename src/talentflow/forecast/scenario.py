@@ -200,7 +200,11 @@ def shock_draws(
             effect, decay = effects[0][:, :, k], decays[0][..., k]
         elif shock.effect is not None:
             effect = np.full((n_chain, n_draw, *shape), shock.effect)
-            decay = _pick_decay(decays[0], decay_prior, rng, (n_chain, n_draw))
+            decay = (
+                np.full((n_chain, n_draw), shock.decay)
+                if shock.decay is not None
+                else _pick_decay(decays[0], decay_prior, rng, (n_chain, n_draw))
+            )
         else:
             pick = rng.integers(len(names), size=(n_chain, n_draw))
             means = sample_draws(post, D.SHOCK_MEAN, D.SHOCK, *cell[:-1])

@@ -174,8 +174,9 @@ def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:
 
 def month_of_year(times: np.ndarray) -> FloatArray:
     """One-hot month of the year, shape ``(time, 12)``."""
-    months = month_numbers(times) % 12
-    return (months[:, None] == np.arange(12)[None, :]).astype(np.float64)
+    months = np.asarray(month_numbers(times) % 12)
+    onehot: FloatArray = (months[:, None] == np.arange(12)[None, :]).astype(np.float64)
+    return onehot
 
 
 def _log_values(data: xr.Dataset, name: str) -> FloatArray:
@@ -208,8 +209,9 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         "log_observed": np.nan_to_num(y),
         "observed_mask": np.isfinite(y).astype(np.float64),
         "log_start": np.where(np.isfinite(start), start, fallback),
-        "month_onehot": month_of_year(data[D.TIME].values),
     }
+    if config.seasonal:
+        arrays["month_onehot"] = month_of_year(data[D.TIME].values)
     if D.HIRES in data:
         hires = _log_values(data, D.HIRES)
         arrays["log_hires"] = np.nan_to_num(hires)

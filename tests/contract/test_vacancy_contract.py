@@ -1,0 +1,142 @@
+import numpy as np
+import pytest
+import xarray as xr
+
+import talentflow as tf
+from talentflow.testing import check_model_contract
+from tests.conftest import QUICK, vacancy_panel
+
+
+@pytest.mark.slow
+def test_vacancy_model_meets_the_contract(vacancy_config, tmp_path):
+    data = vacancy_panel(2)
+    model = check_model_contract(
+        lambda: tf.VacancyModel(vacancy_config),
+        data,
+        fit_kwargs={"random_seed": 3, **QUICK},
+        tmp_path=tmp_path,
+        prediction_variable="vacancies",
+    )
+    post = model.posterior_.posterior
+    assert post.tightness.dims == ("chain", "draw", "time", "sector")
+    assert post["level"].dims == ("chain", "draw", "time", "series", "sector")
+    assert post.matching_efficiency.dims == ("chain", "draw", "time", "sector")
+    assert post.matching_elasticity.dims == ("chain", "draw", "sector")
+    assert post.shock_effect.dims == ("chain", "draw", "shock", "series", "sector")
+    assert list(post.series.values) == ["vacancies", "job_seekers"]
+    np.testing.assert_allclose(
+        post.tightness, post["level"].sel(series="vacancies") / post["level"].sel(series="job_seekers")
+    )
+    assert float(post.matching_elasticity.min()) > 0.0
+    assert float(post.matching_elasticity.max()) < 1.0
+    xr.testing.assert_identical(model.posterior_.observed_data.to_dataset(), data)
+
+
+@pytest.mark.slow
+def test_refit_reuses_the_compiled_sampler(vacancy_config, vacancy_fitted):
+    before = tf.sampling.cache_stats()
+    other = vacancy_panel(4).assign_coords(sector=["A", "B", "C", "D"])
+    model = tf.VacancyModel(vacancy_config).fit(other, random_seed=1, **QUICK)
+    after = tf.sampling.cache_stats()
+    assert (after.compiles, after.builds, after.hits) == (
+        before.compiles,
+        before.builds,
+        before.hits + 1,
+    )
+    assert list(model.posterior_.posterior.sector.values) == ["A", "B", "C", "D"]
+
+
+@pytest.mark.slow
+def test_same_seed_same_posterior(vacancy_config, vacancy_fitted):
+    again = tf.VacancyModel(vacancy_config).fit(vacancy_panel(1), random_seed=8, **QUICK)
+    xr.testing.assert_equal(
+        again.posterior_.posterior.to_dataset(), vacancy_fitted.posterior_.posterior.to_dataset()
+    )
+
+
+@pytest.mark.slow
+def test_summary_lists_the_parameters_not_the_paths(vacancy_fitted):
+    rows = list(vacancy_fitted.summary().index)
+    assert "factor_correlation" in rows
+    assert "matching_elasticity[IT]" in rows
+    assert "shock_effect[slump, vacancies, IT]" in rows
+    assert not any(
+        r.startswith(("tightness", "level", "trend", "matching_efficiency")) for r in rows
+    )
+
+
+@pytest.mark.slow
+def test_scenario_shock_hits_only_the_chosen_series_and_sectors(vacancy_fitted):
+    cut = tf.Shock(
+        name="cut",
+        start="2020-03",
+        effect=-0.5,
+        decay=0.2,
+        variables=("vacancies",),
+        sectors=("IT",),
+    )
+    base = vacancy_fitted.forecast(6, random_seed=4).predictions
+    tree = vacancy_fitted.forecast(6, scenario=tf.Scenario(shocks=(cut,)), random_seed=4)
+    hit = tree.predictions
+    ages = np.array([-2, -1, 0, 1, 2, 3])
+    expected = np.exp(np.where(ages >= 0, -0.5 * 0.8 ** np.maximum(ages, 0), 0.0))
+    ratio = (hit.vacancies / base.vacancies).sel(sector="IT")
+    np.testing.assert_allclose(ratio, np.broadcast_to(expected, ratio.shape))
+    xr.testing.assert_allclose(
+        hit.vacancies.sel(sector=["Finance", "Retail", "Health"]),
+        base.vacancies.sel(sector=["Finance", "Retail", "Health"]),
+    )
+    xr.testing.assert_allclose(hit.job_seekers, base.job_seekers)
+    assert float((hit.tightness / base.tightness).sel(sector="IT").min()) < 0.65
+    assert '"cut"' in tree.attrs["scenario"]
+
+
+@pytest.mark.slow
+def test_scenario_mistakes_are_all_reported_before_forecasting(vacancy_fitted):
+    bad = tf.Scenario(
+        shocks=(
+            tf.Shock(name="a", start="2020-02", effect=0.1, variables=("resumes",)),
+            tf.Shock(name="b", start="2031-01", like="nonexistent", sectors=("Mining",)),
+        ),
+        destination_weights={"EU": 0.0},
+    )
+    with pytest.raises(tf.DataError) as err:
+        vacancy_fitted.forecast(6, scenario=bad, random_seed=0)
+    text = str(err.value)
+    for fragment in (
+        "['resumes']",
+        "outside the forecast months",
+        "['Mining']",
+        "like='nonexistent'",
+        "workforce and destination_weights",
+    ):
+        assert fragment in text
+
+
+@pytest.mark.slow
+def test_pooled_scenario_shock_draws_like_a_fitted_one(vacancy_fitted):
+    fc = vacancy_fitted.forecast(
+        3,
+        scenario=tf.Scenario(shocks=(tf.Shock(name="again", start="2020-01"),)),
+        random_seed=1,
+    )
+    base = vacancy_fitted.forecast(3, random_seed=1)
+    # The slump raised job seekers: a shock drawn from its pooled size does too, on average.
+    assert float(fc.predictions.job_seekers.mean()) > float(base.predictions.job_seekers.mean())
+
+
+@pytest.mark.slow
+def test_without_hires_no_matching_and_local_level(tmp_path):
+    data = vacancy_panel(5).drop_vars("hires")
+    config = tf.VacancyConfig(trend="local_level", seasonal=False)
+    model = tf.VacancyModel(config).fit(data, random_seed=2, **QUICK)
+    post = model.posterior_.posterior
+    for name in ("matching_elasticity", "trend_slope", "seasonal", "shock_effect"):
+        assert name not in post
+    fc = model.forecast(4, random_seed=0).predictions
+    assert "hires" not in fc
+    assert sorted(fc.data_vars) == ["job_seekers", "level", "tightness", "vacancies"]
+    loaded = tf.VacancyModel.load(model.save(tmp_path / "v.zarr"))
+    xr.testing.assert_allclose(
+        loaded.forecast(4, random_seed=0).predictions.tightness, fc.tightness
+    )

@@ -1,0 +1,55 @@
+"""Parameter recovery for the vacancy model: known dynamics in, 90% intervals checked."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import talentflow as tf
+from tests.conftest import SLUMP
+
+PARAMETERS = (
+    "matching_elasticity",
+    "shock_effect",
+    "shock_decay",
+    "observation_sd",
+    "innovation_sd",
+    "factor_correlation",
+)
+
+
+def _inside(post, truth, name):
+    draws, true = post[name], truth[name]
+    lo = draws.quantile(0.05, dim=("chain", "draw"), method="linear")
+    hi = draws.quantile(0.95, dim=("chain", "draw"), method="linear")
+    return ((true >= lo) & (true <= hi)).values.ravel()
+
+
+@pytest.mark.slow
+def test_90_percent_intervals_cover_the_true_parameters_and_paths(vacancy_config):
+    # The sizes of the session's fitted panel: the compiled sampler is reused.
+    data, truth = tf.datasets.simulate_vacancies(
+        sectors=["IT", "Finance", "Retail", "Health"],
+        n_months=48,
+        start="2016-01",
+        shocks=(SLUMP,),
+        matching_elasticity=[0.3, 0.45, 0.55, 0.7],
+        random_seed=11,
+    )
+    model = tf.VacancyModel(vacancy_config)
+    model.fit(data, draws=400, tune=500, chains=2, random_seed=3, check=False)
+    post = model.posterior_.posterior
+    hits = np.concatenate([_inside(post, truth, name) for name in PARAMETERS])
+    # 4 + 8 + 1 + 8 + 8 + 1 = 30 values; a Binomial(30, 0.9) count is >= 22 with
+    # probability > 0.995, so a calibrated fit fails this by chance less than 1 in 200.
+    assert len(hits) == 30
+    assert hits.sum() >= stats.binom.ppf(0.005, len(hits), 0.9), hits
+    # The latent paths are functions of shared parameters, not independent trials:
+    # a plain floor on the share of months covered.
+    assert _inside(post, truth, "tightness").mean() > 0.8
+    assert _inside(post, truth, "matching_efficiency").mean() > 0.8
+    # Informative, not just wide: tightness is located within +-15% in most months.
+    lo, hi = post.tightness.quantile([0.05, 0.95], ("chain", "draw"))
+    assert float((hi / lo).median()) < 1.3
+    # The elasticities are told apart: the highest and lowest are ordered.
+    a = post.matching_elasticity
+    assert float((a.sel(sector="Health") > a.sel(sector="IT")).mean()) > 0.95

@@ -25,7 +25,8 @@ def test_vacancy_model_meets_the_contract(vacancy_config, tmp_path):
     assert post.shock_effect.dims == ("chain", "draw", "shock", "series", "sector")
     assert list(post.series.values) == ["vacancies", "job_seekers"]
     np.testing.assert_allclose(
-        post.tightness, post["level"].sel(series="vacancies") / post["level"].sel(series="job_seekers")
+        post.tightness,
+        post["level"].sel(series="vacancies") / post["level"].sel(series="job_seekers"),
     )
     assert float(post.matching_elasticity.min()) > 0.0
     assert float(post.matching_elasticity.max()) < 1.0

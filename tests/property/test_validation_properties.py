@@ -5,8 +5,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import talentflow as tf
-from talentflow.data import outflow_from_frames, outflow_to_frames, validate_outflow
-from talentflow.testing import corrupted_outflow_datasets, outflow_datasets
+from talentflow.data import (
+    outflow_from_frames,
+    outflow_to_frames,
+    validate_outflow,
+    validate_vacancies,
+)
+from talentflow.testing import (
+    corrupted_outflow_datasets,
+    corrupted_vacancy_datasets,
+    outflow_datasets,
+    vacancy_datasets,
+)
 
 
 @given(outflow_datasets())
@@ -42,3 +52,21 @@ def test_validation_does_not_depend_on_label_order(ds, random):
     random.shuffle(order)
     validate_outflow(ds.isel(sector=order))
     assert np.isfinite(ds.workforce.values).all()
+
+
+@given(vacancy_datasets())
+def test_vacancy_validator_accepts_every_valid_dataset(ds):
+    snapshot = ds.copy(deep=True)
+    assert validate_vacancies(ds) is ds
+    xr.testing.assert_identical(ds, snapshot)
+
+
+@given(corrupted_vacancy_datasets())
+def test_vacancy_validator_rejects_every_corruption_naming_the_variable(case):
+    ds, corruption = case
+    with pytest.raises(tf.DataError) as info:
+        validate_vacancies(ds)
+    assert any(p.startswith(f"{corruption.variable}:") for p in info.value.problems), (
+        corruption.name,
+        info.value.problems,
+    )

@@ -198,3 +198,57 @@ def returns_datasets(
     first_month = returns[D.TIME] == returns[D.TIME][0]
     data[D.RETURNS] = returns.where(~(first_month & returns.isnull()), 0.0)
     return data
+
+
+@st.composite
+def vacancy_datasets(draw: st.DrawFn, *, max_sectors: int = 4, max_months: int = 36) -> xr.Dataset:
+    """Generate valid vacancy-model input: vacancies, job seekers and (maybe) hires.
+
+    Sizes, levels, noise, the share of missing cells and whether hires are present
+    vary; the first month is always observed, so every sector has observations.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from talentflow.data import validate_vacancies
+    >>> @settings(max_examples=5)
+    ... @given(vacancy_datasets())
+    ... def check(ds):
+    ...     validate_vacancies(ds)
+    >>> check()
+    """
+    from talentflow.datasets.vacancies import simulate_vacancies
+
+    data, _ = simulate_vacancies(
+        sectors=draw(st.integers(1, max_sectors)),
+        n_months=draw(st.integers(2, max_months)),
+        start_level=(draw(st.floats(0.5, 1e5)), draw(st.floats(0.5, 1e5))),
+        observation_sd=draw(st.floats(0.0, 0.5)),
+        hires=draw(st.booleans()),
+        missing_fraction=draw(st.floats(0.0, 0.4)),
+        random_seed=draw(st.integers(0, 2**32 - 1)),
+    )
+    first = data[D.TIME] == data[D.TIME][0]
+    for name in (D.VACANCIES, D.JOB_SEEKERS):
+        data[name] = data[name].where(~(first & data[name].isnull()), 1.0)
+    return data
+
+
+#: Every corruption the vacancy validator must reject.
+VACANCY_CORRUPTIONS: tuple[Corruption, ...] = (
+    Corruption("zero vacancies", D.VACANCIES, _set_cell(D.VACANCIES, 0.0)),
+    Corruption("negative job seekers", D.JOB_SEEKERS, _set_cell(D.JOB_SEEKERS, -4.0)),
+    Corruption("infinite vacancies", D.VACANCIES, _set_cell(D.VACANCIES, np.inf)),
+    Corruption("no job seekers variable", D.JOB_SEEKERS, _drop(D.JOB_SEEKERS)),
+    Corruption("duplicate time", D.TIME, _shuffle_time),
+    Corruption("irregular time", D.TIME, _skip_month),
+)
+
+
+def corrupted_vacancy_datasets() -> st.SearchStrategy[tuple[xr.Dataset, Corruption]]:
+    """Pairs of an invalid vacancy dataset and the corruption that broke it."""
+    return st.tuples(
+        vacancy_datasets(max_months=12).filter(lambda ds: ds.sizes[D.TIME] >= 3),
+        st.sampled_from(VACANCY_CORRUPTIONS),
+        st.integers(0, 2**32 - 1),
+    ).map(lambda t: (t[1].apply(t[0], np.random.default_rng(t[2])), t[1]))

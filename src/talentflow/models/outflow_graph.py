@@ -20,7 +20,7 @@ from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError, DataError
 from talentflow.models import kernels
 from talentflow.models.likelihood import masked_nb_logp
-from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.shocks import Shock, fitted_shocks, shock_ages, shock_profile
 from talentflow.priors import Beta, HalfNormal, Normal
 
 #: Internal dim of the trend innovations (months after the first); never in outputs.
@@ -90,20 +90,9 @@ class OutflowConfig:
     priors: OutflowPriors = field(default_factory=OutflowPriors)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shocks", tuple(self.shocks))
+        object.__setattr__(self, "shocks", fitted_shocks(self.shocks))
         if self.trend not in ("random_walk", "local_linear"):
             raise ConfigError(f"trend must be 'random_walk' or 'local_linear', got {self.trend!r}")
-        names = [s.name for s in self.shocks]
-        if len(set(names)) != len(names):
-            raise ConfigError(f"shock names must be unique, got {names}")
-        for s in self.shocks:
-            if not isinstance(s, Shock):
-                raise ConfigError(f"shocks must be Shock objects, got {s!r}")
-            if s.is_hypothetical:
-                raise ConfigError(
-                    f"Shock {s.name!r}: effect, decay, like, sectors and variables are for "
-                    "forecast scenarios; a fitted shock's size and decay are estimated"
-                )
 
 
 #: Posterior variables stored by a fit.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,6 +86,30 @@ class Shock:
     def month(self) -> np.datetime64:
         """The impact month as ``datetime64[M]``."""
         return np.datetime64(self.start, "M")
+
+
+def fitted_shocks(shocks: Iterable[object]) -> tuple[Shock, ...]:
+    """Return ``shocks`` as a tuple, checked as a config's shocks to estimate.
+
+    Raises
+    ------
+    ConfigError
+        If an item is not a :class:`Shock`, sets a scenario-only field, or names repeat.
+    """
+    out = []
+    for s in shocks:
+        if not isinstance(s, Shock):
+            raise ConfigError(f"shocks must be Shock objects, got {s!r}")
+        out.append(s)
+        if s.is_hypothetical:
+            raise ConfigError(
+                f"Shock {s.name!r}: effect, decay, like, sectors and variables are for "
+                "forecast scenarios; a fitted shock's size and decay are estimated"
+            )
+    names = [s.name for s in out]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"shock names must be unique, got {names}")
+    return tuple(out)
 
 
 def shock_ages(shocks: tuple[Shock, ...], months: np.ndarray) -> np.ndarray:

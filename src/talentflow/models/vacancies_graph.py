@@ -25,7 +25,7 @@ from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError, DataError
 from talentflow.models import kernels
 from talentflow.models.likelihood import masked_normal_logp
-from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.shocks import Shock, fitted_shocks, shock_ages, shock_profile
 from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
 
 #: The two modelled series, in the order of the ``series`` dim.
@@ -120,7 +120,7 @@ class VacancyConfig:
     priors: VacancyPriors = field(default_factory=VacancyPriors)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "shocks", tuple(self.shocks))
+        object.__setattr__(self, "shocks", fitted_shocks(self.shocks))
         if self.trend not in ("local_level", "damped_trend"):
             raise ConfigError(f"trend must be 'local_level' or 'damped_trend', got {self.trend!r}")
         if self.returns_to_scale not in ("constant", "free"):
@@ -129,17 +129,6 @@ class VacancyConfig:
             )
         if not isinstance(self.seasonal, bool):
             raise ConfigError(f"seasonal must be True or False, got {self.seasonal!r}")
-        names = [s.name for s in self.shocks]
-        if len(set(names)) != len(names):
-            raise ConfigError(f"shock names must be unique, got {names}")
-        for s in self.shocks:
-            if not isinstance(s, Shock):
-                raise ConfigError(f"shocks must be Shock objects, got {s!r}")
-            if s.is_hypothetical:
-                raise ConfigError(
-                    f"Shock {s.name!r}: effect, decay, like, sectors and variables are for "
-                    "forecast scenarios; a fitted shock's size and decay are estimated"
-                )
 
 
 def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:

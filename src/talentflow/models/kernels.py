@@ -108,8 +108,10 @@ def damped_paths(start: Tensor, steps: Tensor, damping: Tensor, n: int, xp: Any)
 
     Examples
     --------
-    >>> damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5]), 3, np).ravel().tolist()
-    [0.5, 0.25, 0.125]
+    >>> np.round(damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5]), 3, np), 9)
+    array([[0.5  ],
+           [0.25 ],
+           [0.125]])
     """
     lag = np.subtract.outer(np.arange(n), np.arange(n)).astype(np.float64)
     log_d = xp.log(damping)[..., None, None, :]

@@ -266,7 +266,7 @@ def log_hires(
     Examples
     --------
     >>> lvl = np.log(np.array([[[100.0], [400.0]]]))
-    >>> float(np.exp(log_hires(np.zeros((1, 1)), lvl, np.array([0.5]), 1.0))[0, 0])
+    >>> round(float(np.exp(log_hires(np.zeros((1, 1)), lvl, np.array([0.5]), 1.0))[0, 0]), 6)
     200.0
     """
     a = elasticity[..., None, :]
@@ -301,7 +301,7 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
         )
         share = p.common_share.create(D.COMMON_SHARE, dims=D.SERIES)
         rho = pm.Uniform(D.FACTOR_CORRELATION, -1.0, 1.0)
-        common = pm.Normal("factor_z", 0.0, 1.0, dims=(_STEP, "factor"), shape=(n_time - 1, 2))
+        common = pm.Normal("factor_z", 0.0, 1.0, dims=(_STEP, D.SERIES))
         own = pm.Normal("innovation_z", 0.0, 1.0, dims=(_STEP, D.SERIES, D.SECTOR))
         steps = innovations(sd, share, rho, common, own, pt).reshape((n_time - 1, -1))
 

@@ -26,7 +26,7 @@ FOLDER = Path(__file__).resolve().parents[2] / "shared" / "data" / "us_jolts_cps
 CUTOFFS = pd.date_range("2015-01-01", "2024-07-01", freq="6MS")
 VARIABLES = ["vacancies", "job_seekers"]
 LATE = slice(6, 12)
-WINDOW = 144
+WINDOW = 96
 PANDEMIC = tf.Shock(name="pandemic", start="2020-04")
 MODEL = "VacancyModel (local level, seasonal, pandemic shock)"
 FIT = {"draws": 400, "tune": 400, "chains": 2, "check": False}

@@ -146,9 +146,16 @@ CORRUPTIONS: tuple[Corruption, ...] = (
 
 def corrupted_outflow_datasets() -> st.SearchStrategy[tuple[xr.Dataset, Corruption]]:
     """Pairs of an invalid dataset and the corruption that broke it."""
+    return _corrupted(outflow_datasets(max_months=12), CORRUPTIONS)
+
+
+def _corrupted(
+    valid: st.SearchStrategy[xr.Dataset], corruptions: tuple[Corruption, ...]
+) -> st.SearchStrategy[tuple[xr.Dataset, Corruption]]:
+    """Break datasets of three or more months with one of ``corruptions``."""
     return st.tuples(
-        outflow_datasets(max_months=12).filter(lambda ds: ds.sizes[D.TIME] >= 3),
-        st.sampled_from(CORRUPTIONS),
+        valid.filter(lambda ds: ds.sizes[D.TIME] >= 3),
+        st.sampled_from(corruptions),
         st.integers(0, 2**32 - 1),
     ).map(lambda t: (t[1].apply(t[0], np.random.default_rng(t[2])), t[1]))
 
@@ -247,8 +254,4 @@ VACANCY_CORRUPTIONS: tuple[Corruption, ...] = (
 
 def corrupted_vacancy_datasets() -> st.SearchStrategy[tuple[xr.Dataset, Corruption]]:
     """Pairs of an invalid vacancy dataset and the corruption that broke it."""
-    return st.tuples(
-        vacancy_datasets(max_months=12).filter(lambda ds: ds.sizes[D.TIME] >= 3),
-        st.sampled_from(VACANCY_CORRUPTIONS),
-        st.integers(0, 2**32 - 1),
-    ).map(lambda t: (t[1].apply(t[0], np.random.default_rng(t[2])), t[1]))
+    return _corrupted(vacancy_datasets(max_months=12), VACANCY_CORRUPTIONS)

@@ -17,10 +17,16 @@ import xarray as xr
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, TrendKind
 from talentflow.data._time import month_numbers
-from talentflow.exceptions import ConfigError, DataError
+from talentflow.exceptions import ConfigError
 from talentflow.models import kernels
 from talentflow.models.likelihood import masked_nb_logp
-from talentflow.models.shocks import Shock, fitted_shocks, shock_ages, shock_profile
+from talentflow.models.shocks import (
+    Shock,
+    check_shocks_in_data,
+    fitted_shocks,
+    shock_ages,
+    shock_profile,
+)
 from talentflow.priors import Beta, HalfNormal, Normal
 
 #: Internal dim of the trend innovations (months after the first); never in outputs.
@@ -133,15 +139,7 @@ def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarra
         If a configured shock falls outside the data's time range.
     """
     months = month_numbers(data[D.TIME].values)
-    problems = [
-        f"shock {s.name!r}: starts {s.start}, outside the data's months "
-        f"{months[0].astype('datetime64[M]')}..{months[-1].astype('datetime64[M]')} "
-        "(rule: a fitted shock starts within the data)"
-        for s in config.shocks
-        if not months[0] <= s.month.astype(np.int64) <= months[-1]
-    ]
-    if problems:
-        raise DataError(problems)
+    check_shocks_in_data(config.shocks, months)
     y = data[D.OUTFLOW].transpose(D.TIME, D.SECTOR, D.DESTINATION).values.astype(np.float64)
     if D.OUTFLOW_TOTAL in data:
         total = data[D.OUTFLOW_TOTAL].transpose(D.TIME, D.SECTOR).values.astype(np.float64)

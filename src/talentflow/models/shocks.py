@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from talentflow._typing import Tensor
-from talentflow.exceptions import ConfigError
+from talentflow.exceptions import ConfigError, DataError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,6 +110,33 @@ def fitted_shocks(shocks: Iterable[object]) -> tuple[Shock, ...]:
     if len(set(names)) != len(names):
         raise ConfigError(f"shock names must be unique, got {names}")
     return tuple(out)
+
+
+def check_shocks_in_data(shocks: tuple[Shock, ...], months: np.ndarray) -> None:
+    """Check that every fitted shock starts within ``months`` (month numbers of the data).
+
+    Raises
+    ------
+    DataError
+        Listing every shock that starts before the first or after the last month.
+
+    Examples
+    --------
+    >>> check_shocks_in_data((Shock(name="a", start="1970-02"),), np.array([0, 1, 2]))
+    >>> check_shocks_in_data((Shock(name="a", start="1971-01"),), np.array([0, 1, 2]))
+    Traceback (most recent call last):
+    ...
+    talentflow.exceptions.DataError: ...outside the data's months 1970-01..1970-03...
+    """
+    first, last = (np.datetime64(int(m), "M") for m in (months[0], months[-1]))
+    problems = [
+        f"shock {s.name!r}: starts {s.start}, outside the data's months {first}..{last} "
+        "(rule: a fitted shock starts within the data)"
+        for s in shocks
+        if not months[0] <= s.month.astype(np.int64) <= months[-1]
+    ]
+    if problems:
+        raise DataError(problems)
 
 
 def shock_ages(shocks: tuple[Shock, ...], months: np.ndarray) -> np.ndarray:

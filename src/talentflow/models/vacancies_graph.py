@@ -22,10 +22,16 @@ import xarray as xr
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, Tensor, VacancyTrend
 from talentflow.data._time import month_numbers
-from talentflow.exceptions import ConfigError, DataError
+from talentflow.exceptions import ConfigError
 from talentflow.models import kernels
 from talentflow.models.likelihood import masked_normal_logp
-from talentflow.models.shocks import Shock, fitted_shocks, shock_ages, shock_profile
+from talentflow.models.shocks import (
+    Shock,
+    check_shocks_in_data,
+    fitted_shocks,
+    shock_ages,
+    shock_profile,
+)
 from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
 
 #: The two modelled series, in the order of the ``series`` dim.
@@ -181,15 +187,7 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         If a configured shock falls outside the data's time range.
     """
     months = month_numbers(data[D.TIME].values)
-    problems = [
-        f"shock {s.name!r}: starts {s.start}, outside the data's months "
-        f"{months[0].astype('datetime64[M]')}..{months[-1].astype('datetime64[M]')} "
-        "(rule: a fitted shock starts within the data)"
-        for s in config.shocks
-        if not months[0] <= s.month.astype(np.int64) <= months[-1]
-    ]
-    if problems:
-        raise DataError(problems)
+    check_shocks_in_data(config.shocks, months)
     y = np.stack([_log_values(data, name) for name in SERIES], axis=1)  # time, series, sector
     first_year = y[:12]
     start = np.nanmean(np.where(np.isfinite(first_year), first_year, np.nan), axis=0)

@@ -128,7 +128,7 @@ def check_shocks_in_data(shocks: tuple[Shock, ...], months: np.ndarray) -> None:
     ...
     talentflow.exceptions.DataError: ...outside the data's months 1970-01..1970-03...
     """
-    first, last = (np.datetime64(int(m), "M") for m in (months[0], months[-1]))
+    first, last = np.asarray(months)[[0, -1]].astype("datetime64[M]")
     problems = [
         f"shock {s.name!r}: starts {s.start}, outside the data's months {first}..{last} "
         "(rule: a fitted shock starts within the data)"

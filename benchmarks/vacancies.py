@@ -31,7 +31,7 @@ COMPARED = ["observation_sd", "matching_elasticity", "shock_effect", "shock_deca
 
 def panel(seed: int) -> xr.Dataset:
     data, _ = tf.datasets.simulate_vacancies(
-        **SIZES, start="2016-01", shocks=(SHOCK,), random_seed=seed
+        **SIZES, start="2016-01", trend="local_level", shocks=(SHOCK,), random_seed=seed
     )
     return data
 

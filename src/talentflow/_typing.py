@@ -26,4 +26,4 @@ Backend = Literal["nutpie", "pymc"]
 TrendKind = Literal["random_walk", "local_linear"]
 
 #: Latent dynamics of the vacancy model's log levels.
-VacancyTrend = Literal["local_level", "damped_trend"]
+VacancyTrend = Literal["integrated_ar1", "local_level"]

@@ -11,6 +11,7 @@ import pymc as pm
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pymc.distributions.continuous import FlatRV
 from pymc.model.transform.conditioning import remove_value_transforms
 
 import talentflow as tf
@@ -36,9 +37,16 @@ def compiled():
         [model["tightness"], model["matching_efficiency"], model["level"]]
     )
     derived = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
-    draws = pm.draw(model.free_RVs, draws=30, random_seed=1)
+    # Prior draws of the proper variables; the flat latent offsets get standard normals.
+    proper = [rv for rv in model.free_RVs if not isinstance(rv.owner.op, FlatRV)]
+    draws = pm.draw(proper, draws=30, random_seed=1)
+    shapes = {k: v.shape for k, v in model.initial_point().items()}
+    rng = np.random.default_rng(2)
     points = [
-        {rv.name: np.asarray(v[i]) for rv, v in zip(model.free_RVs, draws, strict=True)}
+        {
+            **{rv.name: rng.normal(size=shapes[rv.name]) for rv in model.free_RVs},
+            **{rv.name: np.asarray(v[i]) for rv, v in zip(proper, draws, strict=True)},
+        }
         for i in range(30)
     ]
     return model, logp, derived, points

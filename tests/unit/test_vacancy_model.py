@@ -2,11 +2,14 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytensor.tensor as pt
 import pytest
+from scipy import stats
 
 import talentflow as tf
 from talentflow.models import kernels
-from talentflow.models.vacancies_graph import innovations, model_arrays
+from talentflow.models.likelihood import mvnormal_logp
+from talentflow.models.vacancies_graph import innovation_covariance, innovations, model_arrays
 from tests.conftest import QUICK, SHARED_DATA
 
 
@@ -70,18 +73,40 @@ def test_innovations_mix_common_factors_with_the_stated_correlation():
     np.testing.assert_allclose(corr[0, 2], -0.5 * np.sqrt(0.6 * 0.3), atol=0.01)
 
 
-def test_damped_trend_paths_match_the_recursion():
+def test_the_sampled_innovation_density_matches_the_simulated_innovations():
+    rng = np.random.default_rng(3)
+    sd, share, rho = rng.uniform(0.05, 0.3, size=(2, 3)), np.array([0.4, 0.7]), np.array(0.35)
+    cov = innovation_covariance(sd, share, rho, np)
+    tensors = (pt.as_tensor(sd), pt.as_tensor(share), pt.as_tensor(rho))
+    np.testing.assert_allclose(innovation_covariance(*tensors, pt).eval(), cov, rtol=1e-12)
+    n = 200_000
+    draws = innovations(sd, share, rho, rng.normal(size=(n, 2)), rng.normal(size=(n, 2, 3)), np)
+    np.testing.assert_allclose(np.cov(draws.reshape(n, 6).T), cov, atol=2e-3)
+    x = rng.normal(scale=0.2, size=(5, 6))
+    constant = -0.5 * x.size * np.log(2 * np.pi)
+    np.testing.assert_allclose(
+        float(mvnormal_logp(pt.as_tensor(x), pt.as_tensor(cov)).eval()) + constant,
+        stats.multivariate_normal(cov=cov).logpdf(x).sum(),
+        rtol=1e-10,
+    )
+
+
+def test_integrated_paths_match_the_recursion():
     rng = np.random.default_rng(1)
-    level0, slope0 = rng.normal(size=(1, 3)), rng.normal(size=(1, 3))
-    steps, slope_steps = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
-    damping = np.array([0.5, 0.9, 1.0])
-    levels, slopes = kernels.damped_trend_paths(level0, slope0, steps, slope_steps, damping, 6, np)
-    level, slope = level0[0].copy(), slope0[0].copy()
+    level0, slope0, steps = (
+        rng.normal(size=(1, 3)),
+        rng.normal(size=(1, 3)),
+        rng.normal(size=(6, 3)),
+    )
+    persistence = np.array([0.0, 0.5, 0.9])
+    levels = kernels.integrated_paths(level0, steps, slope0, persistence, np)
+    level, increment = level0[0].copy(), slope0[0].copy()
     for t in range(6):
-        level = level + slope + steps[t]
-        slope = damping * slope + slope_steps[t]
+        increment = persistence * increment + steps[t]
+        level = level + increment
         np.testing.assert_allclose(levels[t], level)
-        np.testing.assert_allclose(slopes[t], slope)
+    walk = kernels.integrated_paths(level0, steps, None, None, np)
+    np.testing.assert_allclose(walk, level0 + steps.cumsum(axis=0))
 
 
 def test_simulator_keeps_the_truth_consistent():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -10,13 +11,15 @@ import pandas as pd
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._typing import RandomSeed
+from talentflow._typing import FloatArray, RandomSeed, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.datasets.simulate import _labels
+from talentflow.exceptions import ConfigError
 from talentflow.models import kernels
 from talentflow.models.shocks import Shock, shock_ages, shock_profile
 from talentflow.models.vacancies_graph import (
     SERIES,
+    innovation_covariance,
     innovations,
     log_hires,
     month_of_year,
@@ -33,8 +36,8 @@ def simulate_vacancies(
     innovation_sd: npt.ArrayLike = 0.03,
     common_share: npt.ArrayLike = 0.5,
     factor_correlation: float = -0.6,
-    slope_sigma: float | None = 0.003,
-    slope_damping: float = 0.9,
+    trend: VacancyTrend = "integrated_ar1",
+    increment_persistence: float = 0.4,
     seasonal_scale: float = 0.05,
     observation_sd: npt.ArrayLike = 0.04,
     shocks: Sequence[Shock] = (),
@@ -52,8 +55,8 @@ def simulate_vacancies(
     """Simulate a vacancy / job-seeker panel and return ``(data, truth)``.
 
     The process is :class:`~talentflow.VacancyModel`'s: latent log levels with
-    correlated innovations (a common factor per series, the two factors correlated),
-    a damped slope (or none when ``slope_sigma`` is ``None``), a seasonal term,
+    correlated innovations (a common factor per series, the two factors correlated)
+    and the dynamics ``trend`` names, a seasonal term,
     decaying shocks and log-normal observation noise; hires from a constant-returns
     matching function with a random-walk efficiency.
 
@@ -69,8 +72,10 @@ def simulate_vacancies(
     innovation_sd, common_share, factor_correlation
         Innovation sd ``(series, sector)``, the common factor's variance share per
         series and the correlation of the two factors.
-    slope_sigma, slope_damping
-        The damped slope's innovation sd and damping (``slope_sigma=None``: local level).
+    trend : {"integrated_ar1", "local_level"}
+        Dynamics of the latent log levels, as in :class:`~talentflow.VacancyConfig`.
+    increment_persistence : float
+        AR(1) coefficient of the monthly increments (``trend="integrated_ar1"``).
     seasonal_scale : float
         Sd of the seasonal effects (``0``: none).
     observation_sd : float or array
@@ -103,6 +108,8 @@ def simulate_vacancies(
     >>> bool(np.allclose(truth.tightness, ratio))
     True
     """
+    if trend not in get_args(VacancyTrend):
+        raise ConfigError(f"trend must be one of {get_args(VacancyTrend)}, got {trend!r}")
     rng = np.random.default_rng(random_seed)
     sector = _labels(sectors, "S")
     n_s, n_k = len(sector), len(shocks)
@@ -121,20 +128,24 @@ def simulate_vacancies(
     ).reshape(n_months - 1, -1)
     start_log = np.log(np.broadcast_to(np.asarray(start_level, dtype=float)[..., None], cell))
     level0 = start_log.reshape(1, -1)
-    slope0 = slope_steps = damping = None
-    if slope_sigma is not None:
-        stationary = slope_sigma / np.sqrt(1.0 - slope_damping**2)
-        slope0 = stationary * rng.normal(size=(1, 2 * n_s))
-        slope_steps = slope_sigma * rng.normal(size=(n_months - 1, 2 * n_s))
-        damping = np.full(2 * n_s, slope_damping)
-    levels, _ = kernels.damped_trend_paths(
-        level0, slope0, steps, slope_steps, damping, n_months - 1, np
-    )
-    trend = np.concatenate([level0, levels]).reshape(n_months, *cell)
+    extra: dict[str, tuple[tuple[str, ...], FloatArray]] = {}
+    if trend == "integrated_ar1":
+        # The increment before the first month comes from its stationary law.
+        stationary = innovation_covariance(sd, share, np.asarray(factor_correlation), np)
+        first = rng.multivariate_normal(
+            np.zeros(2 * n_s), stationary / (1 - increment_persistence**2)
+        )
+        phi = np.full(2 * n_s, increment_persistence)
+        steps = kernels.damped_paths(first[None, :], steps, phi, n_months - 1, np)
+        extra[D.INCREMENT_PERSISTENCE] = ((), np.asarray(increment_persistence))
+        slopes = np.concatenate([first[None, :], steps]).reshape(n_months, *cell)
+        extra[D.TREND_SLOPE] = ((D.TIME, D.SERIES, D.SECTOR), slopes)
+    levels = kernels.integrated_paths(level0, steps, None, None, np)
+    latent = np.concatenate([level0, levels]).reshape(n_months, *cell)
 
     seasonal = rng.normal(0.0, seasonal_scale, size=(*cell, 12))
     seasonal -= seasonal.mean(axis=-1, keepdims=True)
-    log_level = trend + np.tensordot(month_of_year(time), seasonal, axes=([1], [2]))
+    log_level = latent + np.tensordot(month_of_year(time), seasonal, axes=([1], [2]))
     k_mean = np.broadcast_to(np.asarray(shock_mean, dtype=float), (n_k, 2))
     effect = rng.normal(k_mean[..., None], shock_sector_sd, size=(n_k, *cell))
     decay = np.broadcast_to(np.asarray(shock_decay, dtype=float), (n_k,)).copy()
@@ -155,7 +166,8 @@ def simulate_vacancies(
             D.COMMON_SHARE: ((D.SERIES,), share),
             D.FACTOR_CORRELATION: ((), factor_correlation),
             D.OBSERVATION_SD: ((D.SERIES, D.SECTOR), np.array(obs_sd)),
-            D.TREND: ((D.TIME, D.SERIES, D.SECTOR), trend),
+            D.TREND: ((D.TIME, D.SERIES, D.SECTOR), latent),
+            **extra,
             D.LEVEL: ((D.TIME, D.SERIES, D.SECTOR), np.exp(log_level)),
             D.TIGHTNESS: (dims2, np.exp(log_level[:, 0] - log_level[:, 1])),
             D.SEASONAL: ((D.SERIES, D.SECTOR, D.MONTH_OF_YEAR), seasonal),

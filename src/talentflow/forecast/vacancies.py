@@ -35,11 +35,12 @@ def forecast_vacancies(
 ) -> xr.DataTree:
     """Predict the series ``horizon`` months after the data, draw by draw.
 
-    The latent levels keep evolving with their correlated innovations (and damped
-    slopes), the seasonal pattern repeats, fitted shocks keep decaying, scenario shocks
-    add their effects and observation noise is drawn, so the fan covers parameter,
-    state and measurement uncertainty. With hires in the fit, matching efficiency
-    keeps walking and hires follow the matching function.
+    The latent levels keep evolving with their correlated innovations (driving
+    increments with momentum under the integrated AR(1)), the seasonal pattern repeats,
+    fitted shocks keep decaying, scenario shocks add their effects and observation noise
+    is drawn, so the fan covers parameter, state and measurement uncertainty. With hires
+    in the fit, matching efficiency keeps walking and hires follow the matching
+    function.
 
     Parameters
     ----------
@@ -87,14 +88,14 @@ def forecast_vacancies(
         np,
     ).reshape(flat)
     last = sample_draws(post, D.TREND, D.TIME, *_CELL)[:, :, -1:].reshape(n_chain, n_draw, 1, -1)
-    slope0 = slope_steps = damping = None
-    if config.trend == "damped_trend":
+    slope0 = persistence = None
+    if config.trend == "integrated_ar1":
         slope = sample_draws(post, D.TREND_SLOPE, D.TIME, *_CELL)[:, :, -1:]
         slope0 = slope.reshape(n_chain, n_draw, 1, -1)
-        sigma = sample_draws(post, D.SLOPE_SIGMA, D.SERIES)[..., None, :, None]
-        slope_steps = (sigma * rng.normal(size=(n_chain, n_draw, h, 2, n_sec))).reshape(flat)
-        damping = np.repeat(sample_draws(post, D.SLOPE_DAMPING, D.SERIES), n_sec, axis=-1)
-    levels, _ = kernels.damped_trend_paths(last, slope0, steps, slope_steps, damping, h, np)
+        persistence = np.repeat(
+            sample_draws(post, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
+        )
+    levels = kernels.integrated_paths(last, steps, slope0, persistence, np)
     log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec)
     if config.seasonal:
         seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR)

@@ -103,8 +103,8 @@ def damped_paths(start: Tensor, steps: Tensor, damping: Tensor, n: int, xp: Any)
     """Roll ``x[t] = damping * x[t - 1] + steps[t]`` forward ``n`` steps from ``start``.
 
     ``start`` has shape ``(..., 1, k)``, ``steps`` ``(..., n, k)`` and ``damping`` (in
-    ``(0, 1]``) broadcasts to ``(..., k)``. Written
-    as one weighted sum rather than a loop, so PyTensor differentiates it cheaply.
+    ``[0, 1]``) broadcasts to ``(..., k)``. Written as one weighted sum rather than a
+    loop, so it vectorises over sample axes (and PyTensor differentiates it cheaply).
 
     Examples
     --------
@@ -114,37 +114,29 @@ def damped_paths(start: Tensor, steps: Tensor, damping: Tensor, n: int, xp: Any)
            [0.125]])
     """
     lag = np.subtract.outer(np.arange(n), np.arange(n)).astype(np.float64)
-    log_d = xp.log(damping)[..., None, None, :]
-    weights = xp.where(lag[:, :, None] >= 0, xp.exp(np.maximum(lag, 0.0)[:, :, None] * log_d), 0.0)
-    carried = xp.exp(np.arange(1.0, n + 1.0)[:, None] * log_d[..., 0, :, :]) * start
+    d = damping[..., None, None, :]
+    weights = xp.where(lag[:, :, None] >= 0, d ** np.maximum(lag, 0.0)[:, :, None], 0.0)
+    carried = d[..., 0, :, :] ** np.arange(1.0, n + 1.0)[:, None] * start
     return (weights * steps[..., None, :, :]).sum(axis=-2) + carried
 
 
-def damped_trend_paths(
-    level0: Tensor,
-    slope0: Tensor | None,
-    level_steps: Tensor,
-    slope_steps: Tensor | None,
-    damping: Tensor | None,
-    n: int,
-    xp: Any,
-) -> tuple[Tensor, Tensor | None]:
-    """Roll a local level, or a local linear trend with a damped slope, ``n`` steps on.
+def integrated_paths(
+    level0: Tensor, steps: Tensor, slope0: Tensor | None, persistence: Tensor | None, xp: Any
+) -> Tensor:
+    """Roll a latent log level on by its monthly increments, ``n = steps.shape[-2]`` steps.
 
-    ``level[t] = level[t-1] + slope[t-1] + level_steps[t]`` and ``slope[t] = damping x
-    slope[t-1] + slope_steps[t]``; with ``slope0=None`` the slope is zero (a random
-    walk). Shapes as in :func:`trend_paths`. Returns the levels and slopes (or
-    ``None``) of steps ``1..n``.
+    ``level[t] = level[t-1] + increment[t]``. With ``slope0=None`` the increments are
+    ``steps`` (a local level); otherwise they are an AR(1) started from the last
+    increment ``slope0``: ``increment[t] = persistence x increment[t-1] + steps[t]``
+    (an integrated AR(1)). ``level0`` and ``slope0`` have shape ``(..., 1, k)``,
+    ``steps`` ``(..., n, k)``. Returns the levels of steps ``1..n``.
 
     Examples
     --------
-    >>> lvl, slp = damped_trend_paths(np.zeros((1, 1)), np.ones((1, 1)), np.zeros((2, 1)),
-    ...                               np.zeros((2, 1)), np.array([0.5]), 2, np)
-    >>> lvl.ravel().tolist(), slp.ravel().tolist()
-    ([1.0, 1.5], [0.5, 0.25])
+    >>> integrated_paths(np.zeros((1, 1)), np.zeros((3, 1)), np.ones((1, 1)), np.array([0.5]),
+    ...                  np).ravel().tolist()
+    [0.5, 0.75, 0.875]
     """
-    if slope0 is None or slope_steps is None or damping is None:
-        return level0 + xp.cumsum(level_steps, axis=-2), None
-    slopes = damped_paths(slope0, slope_steps, damping, n, xp)
-    previous = xp.concatenate([slope0, slopes[..., :-1, :]], axis=-2)
-    return level0 + xp.cumsum(previous + level_steps, axis=-2), slopes
+    if slope0 is not None and persistence is not None:
+        steps = damped_paths(slope0, steps, persistence, steps.shape[-2], xp)
+    return level0 + xp.cumsum(steps, axis=-2)

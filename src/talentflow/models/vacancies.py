@@ -26,20 +26,20 @@ _LATENT = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS, D.MATCHING_EFFICIENCY, 
 class VacancyModel(BayesianModel[VacancyConfig]):
     """Hierarchical state-space model of vacancies and job seekers per sector.
 
-    The latent log levels of the two series follow a local level or a damped local
-    linear trend per sector; innovations are correlated across sectors (a common
-    factor per series) and between the series (the factors' correlation); named
-    shocks add decaying effects; a seasonal term per series and sector can be
-    switched off; observations carry log-normal noise. ``tightness`` is vacancies
-    per job seeker. With ``hires`` in the data, a matching function ``hires =
+    The latent log levels of the two series follow an integrated AR(1) (monthly
+    increments with momentum) or a local level per sector; innovations are correlated
+    across sectors (a common factor per series) and between the series (the factors'
+    correlation); named shocks add decaying effects; a seasonal term per series and
+    sector can be switched off; observations carry log-normal noise. ``tightness`` is
+    vacancies per job seeker. With ``hires`` in the data, a matching function ``hires =
     efficiency x V^a x U^(1-a)`` (or with free returns to scale) links them, with a
-    pooled ``matching_elasticity(sector)`` and a random-walk
-    ``matching_efficiency(time, sector)``.
+    pooled ``matching_elasticity(sector)`` and a random-walk ``matching_efficiency(time,
+    sector)``.
 
     Parameters
     ----------
     config : VacancyConfig, optional
-        Shocks, dynamics, seasonality and priors (default: damped trend, seasonal).
+        Shocks, dynamics, seasonality and priors (default: integrated AR(1), seasonal).
 
     Examples
     --------

@@ -1,9 +1,11 @@
 """Configuration and pure graph builder of the vacancy / job-seeker model.
 
-The latent log levels of vacancies and job seekers per sector follow a local level
-(random walk) or a damped local linear trend. Their innovations are correlated
-across sectors and between the two series through one common factor per series,
-the two factors themselves correlated (the Beveridge curve's co-movement). Named
+The latent log levels of vacancies and job seekers per sector follow an integrated
+AR(1) (monthly increments with momentum) or a local level (random walk). Their
+innovations are correlated across sectors and between the two series through one
+common factor per series, the two factors themselves correlated (the Beveridge
+curve's co-movement); the sampled density marginalises the factors and the levels
+are sampled centred. Named
 shocks add decaying effects, a seasonal term per series and sector can be switched
 off, and observations are the levels with log-normal noise. With hires, a matching
 function ties them to the latent levels. Priors and their reasons: ``docs/vacancies.md``.
@@ -12,7 +14,7 @@ function ties them to the latent levels. Priors and their reasons: ``docs/vacanc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 import pymc as pm
@@ -23,8 +25,7 @@ from talentflow import _dims as D
 from talentflow._typing import FloatArray, Tensor, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError
-from talentflow.models import kernels
-from talentflow.models.likelihood import masked_normal_logp
+from talentflow.models.likelihood import masked_normal_logp, mvnormal_logp
 from talentflow.models.shocks import (
     Shock,
     check_shocks_in_data,
@@ -39,6 +40,8 @@ SERIES: tuple[str, str] = (D.VACANCIES, D.JOB_SEEKERS)
 #: Internal dims (never in outputs): steps after the first month, months of the year.
 _STEP = "trend_step"
 _MONTHS = np.arange(1, 13)
+#: Sampler coordinates of the latent log levels, in log units per unit of the offset.
+_TREND_STEP = 0.05
 
 ReturnsToScale = Literal["constant", "free"]
 
@@ -60,10 +63,8 @@ class VacancyPriors:
     innovation_spread: float = 0.3
     #: Share of a series' innovation variance that is common to all sectors.
     common_share: Beta = field(default_factory=lambda: Beta(alpha=2.0, beta=2.0))
-    #: Innovation sd of the slopes (damped trend only).
-    slope_sigma: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.01))
-    #: Fraction of the slope kept each month (damped trend only); mean 0.9.
-    slope_damping: Beta = field(default_factory=lambda: Beta(alpha=18.0, beta=2.0))
+    #: AR(1) coefficient of the monthly increments (integrated AR(1) only); mean 0.5.
+    increment_persistence: Beta = field(default_factory=lambda: Beta(alpha=2.0, beta=2.0))
     #: Spread of the starting level around the first year's mean log value.
     start_sd: float = 0.5
     #: Sd of the seasonal effects (log scale) per series.
@@ -99,9 +100,10 @@ class VacancyConfig:
     shocks : tuple of Shock
         Named, dated shocks (e.g. 2008-09, 2020-04) whose effects on each series and
         sector and whose decay are estimated.
-    trend : {"local_level", "damped_trend"}
-        Latent dynamics of each log level: a random walk, or a local linear trend
-        whose slope is damped towards zero (``slope_damping``).
+    trend : {"integrated_ar1", "local_level"}
+        Latent dynamics of each log level: monthly increments that follow an AR(1)
+        (``increment_persistence``; an ARIMA(1,1,0), so forecasts carry recent momentum
+        and fade it), or a random walk.
     seasonal : bool
         Add a seasonal term per series and sector (switch off when every series is
         seasonally adjusted).
@@ -116,19 +118,19 @@ class VacancyConfig:
     >>> from talentflow import Shock
     >>> cfg = VacancyConfig(shocks=(Shock(name="covid", start="2020-04"),))
     >>> cfg.trend, cfg.seasonal
-    ('damped_trend', True)
+    ('integrated_ar1', True)
     """
 
     shocks: tuple[Shock, ...] = ()
-    trend: VacancyTrend = "damped_trend"
+    trend: VacancyTrend = "integrated_ar1"
     seasonal: bool = True
     returns_to_scale: ReturnsToScale = "constant"
     priors: VacancyPriors = field(default_factory=VacancyPriors)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shocks", fitted_shocks(self.shocks))
-        if self.trend not in ("local_level", "damped_trend"):
-            raise ConfigError(f"trend must be 'local_level' or 'damped_trend', got {self.trend!r}")
+        if self.trend not in get_args(VacancyTrend):
+            raise ConfigError(f"trend must be one of {get_args(VacancyTrend)}, got {self.trend!r}")
         if self.returns_to_scale not in ("constant", "free"):
             raise ConfigError(
                 f"returns_to_scale must be 'constant' or 'free', got {self.returns_to_scale!r}"
@@ -149,8 +151,8 @@ def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:
         D.LEVEL,
         D.TIGHTNESS,
     ]
-    if config.trend == "damped_trend":
-        names += [D.SLOPE_SIGMA, D.SLOPE_DAMPING, D.TREND_SLOPE]
+    if config.trend == "integrated_ar1":
+        names += [D.INCREMENT_PERSISTENCE, D.TREND_SLOPE]
     if config.seasonal:
         names += [D.SEASONAL_SCALE, D.SEASONAL]
     if config.shocks:
@@ -192,10 +194,13 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
     first_year = y[:12]
     start = np.nanmean(np.where(np.isfinite(first_year), first_year, np.nan), axis=0)
     fallback = np.nanmean(y, axis=0)
+    log_start = np.where(np.isfinite(start), start, fallback)
     arrays = {
         "log_observed": np.nan_to_num(y),
         "observed_mask": np.isfinite(y).astype(np.float64),
-        "log_start": np.where(np.isfinite(start), start, fallback),
+        "log_start": log_start,
+        # Where the latent log levels start the sampler: the data, or the start value.
+        "log_anchor": np.where(np.isfinite(y), y, log_start),
     }
     if config.seasonal:
         arrays["month_onehot"] = month_of_year(data[D.TIME].values)
@@ -243,6 +248,28 @@ def innovations(
     w = common_share[..., None, :, None]
     mixed = xp.sqrt(w) * factors[..., None] + xp.sqrt(1.0 - w) * own
     return sd[..., None, :, :] * mixed
+
+
+def innovation_covariance(sd: Tensor, common_share: Tensor, correlation: Tensor, xp: Any) -> Tensor:
+    """Covariance ``(2 J, 2 J)`` of the innovations :func:`innovations` draws.
+
+    Rows and columns run over ``(series, sector)`` with series first; ``sd`` is
+    ``(series, sector)``, ``common_share`` ``(series,)`` and ``correlation`` the two
+    factors' correlation.
+
+    Examples
+    --------
+    >>> innovation_covariance(np.ones((2, 1)), np.array([1.0, 0.5]), np.array(-0.5), np)
+    array([[ 1.        , -0.35355339],
+           [-0.35355339,  1.        ]])
+    """
+    one = xp.ones_like(correlation)
+    factor = xp.stack([xp.stack([one, correlation]), xp.stack([correlation, one])])
+    loading = xp.sqrt(common_share)[:, None] * sd
+    common = loading[:, :, None, None] * factor[:, None, :, None] * loading[None, None, :, :]
+    own = ((1.0 - common_share)[:, None] * sd**2).reshape((-1,))
+    size = own.shape[0]
+    return common.reshape((size, size)) + xp.diag(own)
 
 
 def shock_terms(effect: Tensor, profile: Tensor) -> Tensor:
@@ -299,35 +326,33 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
         )
         share = p.common_share.create(D.COMMON_SHARE, dims=D.SERIES)
         rho = pm.Uniform(D.FACTOR_CORRELATION, -1.0, 1.0)
-        common = pm.Normal("factor_z", 0.0, 1.0, dims=(_STEP, D.SERIES))
-        own = pm.Normal("innovation_z", 0.0, 1.0, dims=(_STEP, D.SERIES, D.SECTOR))
-        steps = innovations(sd, share, rho, common, own, pt).reshape((n_time - 1, -1))
-
-        start_z = pm.Normal("start_z", 0.0, 1.0, dims=(D.SERIES, D.SECTOR))
-        start = (box["log_start"] + p.start_sd * start_z).reshape((1, -1))
-        slope0 = slope_steps = damping = None
-        if config.trend == "damped_trend":
-            slope_sigma = p.slope_sigma.create(D.SLOPE_SIGMA, dims=D.SERIES)
-            damping = p.slope_damping.create(D.SLOPE_DAMPING, dims=D.SERIES)
-            slope_z = pm.Normal("slope_z", 0.0, 1.0, dims=(D.TIME, D.SERIES, D.SECTOR))
-            stationary = slope_sigma / pt.sqrt(1.0 - damping**2)
-            slope0 = (stationary[:, None] * slope_z[0]).reshape((1, -1))
-            slope_steps = (slope_sigma[:, None] * slope_z[1:]).reshape((n_time - 1, -1))
-            damping = pt.repeat(damping, n_sector)
-        levels, slopes = kernels.damped_trend_paths(
-            start, slope0, steps, slope_steps, damping, n_time - 1, pt
-        )
-        trend = pm.Deterministic(
-            D.TREND,
-            pt.concatenate([start, levels], axis=0).reshape((n_time, n_series, n_sector)),
-            dims=cell,
-        )
-        if slope0 is not None:
-            pm.Deterministic(
-                D.TREND_SLOPE,
-                pt.concatenate([slope0, slopes], axis=0).reshape((n_time, n_series, n_sector)),
-                dims=cell,
+        cov = innovation_covariance(sd, share, rho, pt)
+        # The latent log levels are free (centred): with monthly data they are pinned
+        # by the observations, a geometry NUTS samples far faster than whitened
+        # innovations. ``_TREND_STEP`` only rescales the sampler's coordinates.
+        offset = pm.Flat("trend_offset", dims=cell)
+        trend = pm.Deterministic(D.TREND, box["log_anchor"] + _TREND_STEP * offset, dims=cell)
+        flat = trend.reshape((n_time, -1))
+        start_z = (flat[0] - box["log_start"].reshape((-1,))) / p.start_sd
+        pm.Potential("start_logp", -0.5 * (start_z**2).sum())
+        increments = flat[1:] - flat[:-1]
+        expected = pt.zeros_like(increments)
+        if config.trend == "integrated_ar1":
+            # The monthly increments are a VAR(1) with diagonal coefficients; the
+            # increment before the first month starts from its stationary law.
+            phi = pt.repeat(
+                p.increment_persistence.create(D.INCREMENT_PERSISTENCE, dims=D.SERIES),
+                n_sector,
             )
+            stationary = cov / (1.0 - phi[:, None] * phi[None, :])
+            # Centred too, so relabelling sectors permutes the density exactly.
+            slope0_offset = pm.Flat("slope0_offset", dims=(D.SERIES, D.SECTOR))
+            slope0 = (_TREND_STEP * slope0_offset).reshape((1, -1))
+            pm.Potential("slope0_logp", mvnormal_logp(slope0, stationary))
+            slope = pt.concatenate([slope0, increments], axis=0)
+            expected = phi * slope[:-1]
+            pm.Deterministic(D.TREND_SLOPE, slope.reshape((n_time, n_series, n_sector)), dims=cell)
+        pm.Potential("innovation_logp", mvnormal_logp(increments - expected, cov))
 
         log_level = trend
         if config.seasonal:

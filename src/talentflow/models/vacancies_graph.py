@@ -327,11 +327,37 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
         share = p.common_share.create(D.COMMON_SHARE, dims=D.SERIES)
         rho = pm.Uniform(D.FACTOR_CORRELATION, -1.0, 1.0)
         cov = innovation_covariance(sd, share, rho, pt)
-        # The latent log levels are free (centred): with monthly data they are pinned
-        # by the observations, a geometry NUTS samples far faster than whitened
-        # innovations. ``_TREND_STEP`` only rescales the sampler's coordinates.
-        offset = pm.Flat("trend_offset", dims=cell)
-        trend = pm.Deterministic(D.TREND, box["log_anchor"] + _TREND_STEP * offset, dims=cell)
+        effects: Tensor = pt.zeros((n_time, n_series, n_sector))
+        if config.seasonal:
+            seasonal_scale = p.seasonal_scale.create(D.SEASONAL_SCALE, dims=D.SERIES)
+            seasonal_z = pm.ZeroSumNormal(
+                "seasonal_z", sigma=1.0, dims=(D.SERIES, D.SECTOR, D.MONTH_OF_YEAR)
+            )
+            seasonal = pm.Deterministic(
+                D.SEASONAL,
+                seasonal_scale[:, None, None] * seasonal_z,
+                dims=(D.SERIES, D.SECTOR, D.MONTH_OF_YEAR),
+            )
+            effects = effects + pt.tensordot(box["month_onehot"], seasonal, axes=[[1], [2]])
+        if config.shocks:
+            shock_mean = p.shock_mean.create(D.SHOCK_MEAN, dims=(D.SHOCK, D.SERIES))
+            sector_sd = p.shock_sector_sd.create(D.SHOCK_SECTOR_SD)
+            effect = pm.Normal(
+                D.SHOCK_EFFECT,
+                shock_mean[:, :, None],
+                sector_sd,
+                dims=(D.SHOCK, D.SERIES, D.SECTOR),
+            )
+            decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
+            effects = effects + shock_terms(effect, shock_profile(box["shock_age"], decay, pt))
+        # The latent log levels are free (centred) and the trend is what remains after
+        # the seasonal and shock terms: the observations pin the levels down, so moving
+        # a shock's size or decay moves the trend, not the fit to the data. NUTS
+        # explores this with short trajectories; whitened innovations made long,
+        # funnel-prone ones. ``_TREND_STEP`` only rescales the sampler's coordinates.
+        offset = pm.Flat("level_offset", dims=cell)
+        log_level = box["log_anchor"] + _TREND_STEP * offset
+        trend = pm.Deterministic(D.TREND, log_level - effects, dims=cell)
         flat = trend.reshape((n_time, -1))
         start_z = (flat[0] - box["log_start"].reshape((-1,))) / p.start_sd
         pm.Potential("start_logp", -0.5 * (start_z**2).sum())
@@ -354,29 +380,6 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
             pm.Deterministic(D.TREND_SLOPE, slope.reshape((n_time, n_series, n_sector)), dims=cell)
         pm.Potential("innovation_logp", mvnormal_logp(increments - expected, cov))
 
-        log_level = trend
-        if config.seasonal:
-            seasonal_scale = p.seasonal_scale.create(D.SEASONAL_SCALE, dims=D.SERIES)
-            seasonal_z = pm.ZeroSumNormal(
-                "seasonal_z", sigma=1.0, dims=(D.SERIES, D.SECTOR, D.MONTH_OF_YEAR)
-            )
-            seasonal = pm.Deterministic(
-                D.SEASONAL,
-                seasonal_scale[:, None, None] * seasonal_z,
-                dims=(D.SERIES, D.SECTOR, D.MONTH_OF_YEAR),
-            )
-            log_level = log_level + pt.tensordot(box["month_onehot"], seasonal, axes=[[1], [2]])
-        if config.shocks:
-            shock_mean = p.shock_mean.create(D.SHOCK_MEAN, dims=(D.SHOCK, D.SERIES))
-            sector_sd = p.shock_sector_sd.create(D.SHOCK_SECTOR_SD)
-            effect = pm.Normal(
-                D.SHOCK_EFFECT,
-                shock_mean[:, :, None],
-                sector_sd,
-                dims=(D.SHOCK, D.SERIES, D.SECTOR),
-            )
-            decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
-            log_level = log_level + shock_terms(effect, shock_profile(box["shock_age"], decay, pt))
         pm.Deterministic(D.LEVEL, pt.exp(log_level), dims=cell)
         pm.Deterministic(
             D.TIGHTNESS, pt.exp(log_level[:, 0] - log_level[:, 1]), dims=(D.TIME, D.SECTOR)

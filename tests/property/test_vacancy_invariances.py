@@ -38,13 +38,14 @@ def compiled():
     )
     derived = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
     # Prior draws of the proper variables; the flat latent offsets get standard normals.
-    proper = [rv for rv in model.free_RVs if not isinstance(rv.owner.op, FlatRV)]
+    flat = [rv for rv in model.free_RVs if isinstance(rv.owner.op, FlatRV)]
+    proper = [rv for rv in model.free_RVs if rv.name not in {f.name for f in flat}]
     draws = pm.draw(proper, draws=30, random_seed=1)
     shapes = {k: v.shape for k, v in model.initial_point().items()}
     rng = np.random.default_rng(2)
     points = [
         {
-            **{rv.name: rng.normal(size=shapes[rv.name]) for rv in model.free_RVs},
+            **{rv.name: rng.normal(size=shapes[rv.name]) for rv in flat},
             **{rv.name: np.asarray(v[i]) for rv, v in zip(proper, draws, strict=True)},
         }
         for i in range(30)

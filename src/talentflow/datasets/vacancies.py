@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -14,11 +13,11 @@ from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.datasets.simulate import _labels
-from talentflow.exceptions import ConfigError
 from talentflow.models import kernels
 from talentflow.models.shocks import Shock, shock_ages, shock_profile
 from talentflow.models.vacancies_graph import (
     SERIES,
+    check_trend,
     innovation_covariance,
     innovations,
     log_hires,
@@ -108,8 +107,7 @@ def simulate_vacancies(
     >>> bool(np.allclose(truth.tightness, ratio))
     True
     """
-    if trend not in get_args(VacancyTrend):
-        raise ConfigError(f"trend must be one of {get_args(VacancyTrend)}, got {trend!r}")
+    check_trend(trend)
     rng = np.random.default_rng(random_seed)
     sector = _labels(sectors, "S")
     n_s, n_k = len(sector), len(shocks)

@@ -1,14 +1,13 @@
 """Configuration and pure graph builder of the vacancy / job-seeker model.
 
-The latent log levels of vacancies and job seekers per sector follow an integrated
-AR(1) (monthly increments with momentum) or a local level (random walk). Their
-innovations are correlated across sectors and between the two series through one
-common factor per series, the two factors themselves correlated (the Beveridge
-curve's co-movement); the sampled density marginalises the factors and the levels
-are sampled centred. Named
-shocks add decaying effects, a seasonal term per series and sector can be switched
-off, and observations are the levels with log-normal noise. With hires, a matching
-function ties them to the latent levels. Priors and their reasons: ``docs/vacancies.md``.
+The latent log levels of vacancies and job seekers per sector follow an integrated AR(1)
+(monthly increments with momentum) or a local level (random walk). Their innovations are
+correlated across sectors and between the two series through one common factor per
+series, the two factors themselves correlated (the Beveridge curve's co-movement); the
+sampled density marginalises the factors and the levels are sampled centred. Named
+shocks add decaying effects, a seasonal term per series and sector can be switched off,
+and observations are the levels with log-normal noise. With hires, a matching function
+ties them to the latent levels. Priors and their reasons: ``docs/vacancies.md``.
 """
 
 from __future__ import annotations
@@ -91,6 +90,17 @@ class VacancyPriors:
     hires_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.2))
 
 
+def check_trend(trend: object) -> None:
+    """Raise ``ConfigError`` unless ``trend`` names one of the vacancy model's dynamics.
+
+    Examples
+    --------
+    >>> check_trend("local_level")
+    """
+    if trend not in get_args(VacancyTrend):
+        raise ConfigError(f"trend must be one of {get_args(VacancyTrend)}, got {trend!r}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class VacancyConfig:
     """Configuration of :class:`~talentflow.VacancyModel`.
@@ -129,8 +139,7 @@ class VacancyConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shocks", fitted_shocks(self.shocks))
-        if self.trend not in get_args(VacancyTrend):
-            raise ConfigError(f"trend must be one of {get_args(VacancyTrend)}, got {self.trend!r}")
+        check_trend(self.trend)
         if self.returns_to_scale not in ("constant", "free"):
             raise ConfigError(
                 f"returns_to_scale must be 'constant' or 'free', got {self.returns_to_scale!r}"

@@ -68,8 +68,11 @@ class VacancyPriors:
     start_sd: float = 0.5
     #: Sd of the seasonal effects (log scale) per series.
     seasonal_scale: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.1))
-    #: Observation noise of each series and sector (log scale).
-    observation_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.2))
+    #: Observation noise of each series and sector (log scale); median 5%, kept away
+    #: from zero, where the centred latent levels would meet a funnel.
+    observation_sd: LogNormal = field(
+        default_factory=lambda: LogNormal(mu=float(np.log(0.05)), sigma=1.0)
+    )
     #: Mean impact of each shock on each series across sectors (log multiplier).
     shock_mean: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.0))
     #: Spread of a shock's sector effects around its series mean.

@@ -94,7 +94,7 @@ def straightforward_model(data: xr.Dataset) -> pm.Model:
             + effect[0][None] * profile[:, None, None]
         )
         pm.Deterministic("tightness", pt.exp(level[:, 0] - level[:, 1]), dims=("time", "sector"))
-        obs_sd = pm.HalfNormal("observation_sd", 0.2, dims=("series", "sector"))
+        obs_sd = pm.LogNormal("observation_sd", np.log(0.05), 1.0, dims=("series", "sector"))
         pm.Normal("y", level, obs_sd, observed=y)
         a = pm.Beta("matching_elasticity", 2.0, 2.0, dims="sector")
         eff_sigma = pm.HalfNormal("efficiency_sigma", 0.05)

@@ -30,7 +30,7 @@ LATE = slice(6, 12)
 PRE_PANDEMIC = pd.to_datetime(["2019-07-01", "2020-01-01"])
 WINDOW = 96
 PANDEMIC = tf.Shock(name="pandemic", start="2020-04")
-MODEL = "VacancyModel (integrated AR(1), seasonal, pandemic shock)"
+MODEL = "VacancyModel (local level, seasonal, pandemic shock)"
 FIT = {"draws": 400, "tune": 400, "chains": 2, "check": False}
 BASELINES = {
     "ETS (damped trend, seasonal)": BaselineConfig(kind="ets", seasonal_periods=12, paths=300),

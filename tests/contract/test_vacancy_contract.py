@@ -127,13 +127,15 @@ def test_pooled_scenario_shock_draws_like_a_fitted_one(vacancy_fitted):
 
 
 @pytest.mark.slow
-def test_without_hires_no_matching_and_local_level(tmp_path):
+def test_without_hires_no_matching_and_integrated_ar1(tmp_path):
     data = vacancy_panel(5).drop_vars("hires")
-    config = tf.VacancyConfig(trend="local_level", seasonal=False)
+    config = tf.VacancyConfig(trend="integrated_ar1", seasonal=False)
     model = tf.VacancyModel(config).fit(data, random_seed=2, **QUICK)
     post = model.posterior_.posterior
-    for name in ("matching_elasticity", "trend_slope", "seasonal", "shock_effect"):
+    for name in ("matching_elasticity", "seasonal", "shock_effect"):
         assert name not in post
+    assert post.increment_persistence.dims == ("chain", "draw", "series")
+    assert post.trend_slope.dims == ("chain", "draw", "time", "series", "sector")
     fc = model.forecast(4, random_seed=0).predictions
     assert "hires" not in fc
     assert sorted(fc.data_vars) == ["job_seekers", "level", "tightness", "vacancies"]

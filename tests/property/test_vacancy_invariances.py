@@ -19,7 +19,7 @@ from talentflow.models.vacancies_graph import build_vacancy_model, model_arrays
 
 N_T, N_S = 14, 3
 SHOCK = tf.Shock(name="s", start="2015-06")
-CONFIG = tf.VacancyConfig(shocks=(SHOCK,))
+CONFIGS = [tf.VacancyConfig(shocks=(SHOCK,), trend=t) for t in ("local_level", "integrated_ar1")]
 
 
 def _panel(seed: int):
@@ -29,9 +29,10 @@ def _panel(seed: int):
     return data
 
 
-@pytest.fixture(scope="module")
-def compiled():
-    model = remove_value_transforms(build_vacancy_model(_panel(0), CONFIG))
+@pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c.trend)
+def compiled(request):
+    config = request.param
+    model = remove_value_transforms(build_vacancy_model(_panel(0), config))
     logp = model.compile_logp()
     outputs = model.replace_rvs_by_values(
         [model["tightness"], model["matching_efficiency"], model["level"]]
@@ -50,12 +51,12 @@ def compiled():
         }
         for i in range(30)
     ]
-    return model, logp, derived, points
+    return model, config, logp, derived, points
 
 
-def _set(model, data):
+def _set(model, config, data):
     with model:
-        pm.set_data(model_arrays(data, CONFIG))
+        pm.set_data(model_arrays(data, config))
 
 
 seeds = st.integers(0, 10_000)
@@ -65,13 +66,13 @@ seeds = st.integers(0, 10_000)
 def test_scaling_all_series_together_leaves_tightness_and_efficiency_alone(
     compiled, seed, factor, index
 ):
-    model, logp, derived, points = compiled
+    model, config, logp, derived, points = compiled
     point = points[index]
     data = _panel(seed)
-    _set(model, data)
+    _set(model, config, data)
     original = logp(point)
     tight, eff, level = (x.copy() for x in derived(point))
-    _set(model, data * factor)
+    _set(model, config, data * factor)
     assert np.isfinite(original)
     # The log density shifts by the Jacobian-free constant only: identical here since
     # the likelihood is written on the log scale without data-only terms.
@@ -84,21 +85,21 @@ def test_scaling_all_series_together_leaves_tightness_and_efficiency_alone(
 
 @given(seeds, st.floats(0.1, 10.0), st.integers(0, 29))
 def test_scaling_vacancies_alone_scales_tightness(compiled, seed, factor, index):
-    model, _, derived, points = compiled
+    model, config, _, derived, points = compiled
     point = points[index]
     data = _panel(seed)
-    _set(model, data)
+    _set(model, config, data)
     tight = derived(point)[0].copy()
-    _set(model, data.assign(vacancies=data.vacancies * factor))
+    _set(model, config, data.assign(vacancies=data.vacancies * factor))
     np.testing.assert_allclose(derived(point)[0], tight * factor, rtol=1e-9)
 
 
 @given(seeds, st.permutations(range(N_S)), st.integers(0, 29))
 def test_relabelling_sectors_permutes_the_posterior(compiled, seed, order, index):
-    model, logp, derived, points = compiled
+    model, config, logp, derived, points = compiled
     point = points[index]
     data = _panel(seed)
-    _set(model, data)
+    _set(model, config, data)
     original, tight = logp(point), derived(point)[0].copy()
     moved = {}
     for name, value in point.items():
@@ -106,6 +107,6 @@ def test_relabelling_sectors_permutes_the_posterior(compiled, seed, order, index
         moved[name] = (
             np.take(value, order, axis=dims.index("sector")) if "sector" in dims else value
         )
-    _set(model, data.isel(sector=list(order)))
+    _set(model, config, data.isel(sector=list(order)))
     np.testing.assert_allclose(logp(moved), original, rtol=1e-9)
     np.testing.assert_allclose(derived(moved)[0], tight[:, list(order)], rtol=1e-9)

@@ -91,22 +91,16 @@ def test_the_sampled_innovation_density_matches_the_simulated_innovations():
     )
 
 
-def test_integrated_paths_match_the_recursion():
+def test_damped_paths_match_the_recursion_over_sample_axes():
     rng = np.random.default_rng(1)
-    level0, slope0, steps = (
-        rng.normal(size=(1, 3)),
-        rng.normal(size=(1, 3)),
-        rng.normal(size=(6, 3)),
-    )
-    persistence = np.array([0.0, 0.5, 0.9])
-    levels = kernels.integrated_paths(level0, steps, slope0, persistence, np)
-    level, increment = level0[0].copy(), slope0[0].copy()
+    start, steps = rng.normal(size=(2, 1, 3)), rng.normal(size=(2, 6, 3))
+    damping = np.array([0.0, 0.5, 0.9])
+    paths = kernels.damped_paths(start, steps, damping, 6, np)
+    assert paths.shape == (2, 6, 3)
+    x = start[:, 0].copy()
     for t in range(6):
-        increment = persistence * increment + steps[t]
-        level = level + increment
-        np.testing.assert_allclose(levels[t], level)
-    walk = kernels.integrated_paths(level0, steps, None, None, np)
-    np.testing.assert_allclose(walk, level0 + steps.cumsum(axis=0))
+        x = damping * x + steps[:, t]
+        np.testing.assert_allclose(paths[:, t], x)
 
 
 def test_simulator_keeps_the_truth_consistent():

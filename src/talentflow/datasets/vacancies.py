@@ -35,7 +35,7 @@ def simulate_vacancies(
     innovation_sd: npt.ArrayLike = 0.03,
     common_share: npt.ArrayLike = 0.5,
     factor_correlation: float = -0.6,
-    trend: VacancyTrend = "integrated_ar1",
+    trend: VacancyTrend = "local_level",
     increment_persistence: float = 0.4,
     seasonal_scale: float = 0.05,
     observation_sd: npt.ArrayLike = 0.04,
@@ -71,7 +71,7 @@ def simulate_vacancies(
     innovation_sd, common_share, factor_correlation
         Innovation sd ``(series, sector)``, the common factor's variance share per
         series and the correlation of the two factors.
-    trend : {"integrated_ar1", "local_level"}
+    trend : {"local_level", "integrated_ar1"}
         Dynamics of the latent log levels, as in :class:`~talentflow.VacancyConfig`.
     increment_persistence : float
         AR(1) coefficient of the monthly increments (``trend="integrated_ar1"``).
@@ -138,7 +138,7 @@ def simulate_vacancies(
         extra[D.INCREMENT_PERSISTENCE] = ((), np.asarray(increment_persistence))
         slopes = np.concatenate([first[None, :], steps]).reshape(n_months, *cell)
         extra[D.TREND_SLOPE] = ((D.TIME, D.SERIES, D.SECTOR), slopes)
-    levels = kernels.integrated_paths(level0, steps, None, None, np)
+    levels = level0 + np.cumsum(steps, axis=0)
     latent = np.concatenate([level0, levels]).reshape(n_months, *cell)
 
     seasonal = rng.normal(0.0, seasonal_scale, size=(*cell, 12))

@@ -88,14 +88,14 @@ def forecast_vacancies(
         np,
     ).reshape(flat)
     last = sample_draws(post, D.TREND, D.TIME, *_CELL)[:, :, -1:].reshape(n_chain, n_draw, 1, -1)
-    slope0 = persistence = None
     if config.trend == "integrated_ar1":
+        # The increments carry on from the last one, fading at the AR(1) coefficient.
         slope = sample_draws(post, D.TREND_SLOPE, D.TIME, *_CELL)[:, :, -1:]
-        slope0 = slope.reshape(n_chain, n_draw, 1, -1)
         persistence = np.repeat(
             sample_draws(post, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
         )
-    levels = kernels.integrated_paths(last, steps, slope0, persistence, np)
+        steps = kernels.damped_paths(slope.reshape(last.shape), steps, persistence, h, np)
+    levels = last + np.cumsum(steps, axis=-2)
     log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec)
     if config.seasonal:
         seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR)

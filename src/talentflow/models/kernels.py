@@ -118,25 +118,3 @@ def damped_paths(start: Tensor, steps: Tensor, damping: Tensor, n: int, xp: Any)
     weights = xp.where(lag[:, :, None] >= 0, d ** np.maximum(lag, 0.0)[:, :, None], 0.0)
     carried = d[..., 0, :, :] ** np.arange(1.0, n + 1.0)[:, None] * start
     return (weights * steps[..., None, :, :]).sum(axis=-2) + carried
-
-
-def integrated_paths(
-    level0: Tensor, steps: Tensor, slope0: Tensor | None, persistence: Tensor | None, xp: Any
-) -> Tensor:
-    """Roll a latent log level on by its monthly increments, ``n = steps.shape[-2]`` steps.
-
-    ``level[t] = level[t-1] + increment[t]``. With ``slope0=None`` the increments are
-    ``steps`` (a local level); otherwise they are an AR(1) started from the last
-    increment ``slope0``: ``increment[t] = persistence x increment[t-1] + steps[t]``
-    (an integrated AR(1)). ``level0`` and ``slope0`` have shape ``(..., 1, k)``,
-    ``steps`` ``(..., n, k)``. Returns the levels of steps ``1..n``.
-
-    Examples
-    --------
-    >>> integrated_paths(np.zeros((1, 1)), np.zeros((3, 1)), np.ones((1, 1)), np.array([0.5]),
-    ...                  np).ravel().tolist()
-    [0.5, 0.75, 0.875]
-    """
-    if slope0 is not None and persistence is not None:
-        steps = damped_paths(slope0, steps, persistence, steps.shape[-2], xp)
-    return level0 + xp.cumsum(steps, axis=-2)

@@ -26,8 +26,8 @@ _LATENT = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS, D.MATCHING_EFFICIENCY, 
 class VacancyModel(BayesianModel[VacancyConfig]):
     """Hierarchical state-space model of vacancies and job seekers per sector.
 
-    The latent log levels of the two series follow an integrated AR(1) (monthly
-    increments with momentum) or a local level per sector; innovations are correlated
+    The latent log levels of the two series follow a local level (a random walk) or an
+    integrated AR(1) (monthly increments with momentum) per sector; innovations are correlated
     across sectors (a common factor per series) and between the series (the factors'
     correlation); named shocks add decaying effects; a seasonal term per series and
     sector can be switched off; observations carry log-normal noise. ``tightness`` is
@@ -39,7 +39,7 @@ class VacancyModel(BayesianModel[VacancyConfig]):
     Parameters
     ----------
     config : VacancyConfig, optional
-        Shocks, dynamics, seasonality and priors (default: integrated AR(1), seasonal).
+        Shocks, dynamics, seasonality and priors (default: local level, seasonal).
 
     Examples
     --------

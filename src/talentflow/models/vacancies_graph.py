@@ -39,8 +39,9 @@ SERIES: tuple[str, str] = (D.VACANCIES, D.JOB_SEEKERS)
 #: Internal dims (never in outputs): steps after the first month, months of the year.
 _STEP = "trend_step"
 _MONTHS = np.arange(1, 13)
-#: Sampler coordinates of the latent log levels, in log units per unit of the offset.
-_TREND_STEP = 0.05
+#: Log units per unit of the sampler's coordinates of the centred latent log levels
+#: and of the increment before the first month.
+_OFFSET_SCALE = 0.05
 
 ReturnsToScale = Literal["constant", "free"]
 
@@ -113,10 +114,11 @@ class VacancyConfig:
     shocks : tuple of Shock
         Named, dated shocks (e.g. 2008-09, 2020-04) whose effects on each series and
         sector and whose decay are estimated.
-    trend : {"integrated_ar1", "local_level"}
-        Latent dynamics of each log level: monthly increments that follow an AR(1)
-        (``increment_persistence``; an ARIMA(1,1,0), so forecasts carry recent momentum
-        and fade it), or a random walk.
+    trend : {"local_level", "integrated_ar1"}
+        Latent dynamics of each log level: a random walk (the default), or monthly
+        increments that follow an AR(1) (``increment_persistence``; an ARIMA(1,1,0), so
+        forecasts carry recent momentum and fade it). The AR(1) coefficient trades off
+        against the innovation scales and mixes slowly on short chains.
     seasonal : bool
         Add a seasonal term per series and sector (switch off when every series is
         seasonally adjusted).
@@ -131,11 +133,11 @@ class VacancyConfig:
     >>> from talentflow import Shock
     >>> cfg = VacancyConfig(shocks=(Shock(name="covid", start="2020-04"),))
     >>> cfg.trend, cfg.seasonal
-    ('integrated_ar1', True)
+    ('local_level', True)
     """
 
     shocks: tuple[Shock, ...] = ()
-    trend: VacancyTrend = "integrated_ar1"
+    trend: VacancyTrend = "local_level"
     seasonal: bool = True
     returns_to_scale: ReturnsToScale = "constant"
     priors: VacancyPriors = field(default_factory=VacancyPriors)
@@ -366,9 +368,9 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
         # the seasonal and shock terms: the observations pin the levels down, so moving
         # a shock's size or decay moves the trend, not the fit to the data. NUTS
         # explores this with short trajectories; whitened innovations made long,
-        # funnel-prone ones. ``_TREND_STEP`` only rescales the sampler's coordinates.
+        # funnel-prone ones. ``_OFFSET_SCALE`` only rescales the sampler's coordinates.
         offset = pm.Flat("level_offset", dims=cell)
-        log_level = box["log_anchor"] + _TREND_STEP * offset
+        log_level = box["log_anchor"] + _OFFSET_SCALE * offset
         trend = pm.Deterministic(D.TREND, log_level - effects, dims=cell)
         flat = trend.reshape((n_time, -1))
         start_z = (flat[0] - box["log_start"].reshape((-1,))) / p.start_sd
@@ -385,7 +387,7 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
             stationary = cov / (1.0 - phi[:, None] * phi[None, :])
             # Centred too, so relabelling sectors permutes the density exactly.
             slope0_offset = pm.Flat("slope0_offset", dims=(D.SERIES, D.SECTOR))
-            slope0 = (_TREND_STEP * slope0_offset).reshape((1, -1))
+            slope0 = (_OFFSET_SCALE * slope0_offset).reshape((1, -1))
             pm.Potential("slope0_logp", mvnormal_logp(slope0, stationary))
             slope = pt.concatenate([slope0, increments], axis=0)
             expected = phi * slope[:-1]

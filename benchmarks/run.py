@@ -1,8 +1,8 @@
 """Run the benchmark suite and write results/<name>.json and results/<name>.md.
 
-Usage: ``python benchmarks/run.py [--only outflow|returns|vacancies|jolts] [--draws N] [--tune N]
-[--chains N]`` (``nox -s benchmarks``). The numba cache is pointed at a fresh folder
-first, so each "cold" fit really compiles.
+Usage: ``python benchmarks/run.py [--only outflow|returns|vacancies|jolts|jolts_validation]
+[--draws N] [--tune N] [--chains N]`` (``nox -s benchmarks``). The numba cache is pointed
+at a fresh folder first, so each "cold" fit really compiles.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BENCHMARKS = ("outflow", "returns", "vacancies", "jolts")
+BENCHMARKS = ("outflow", "returns", "vacancies", "jolts", "jolts_validation")
 
 
 def main() -> None:

@@ -95,7 +95,7 @@ def test_damped_paths_match_the_recursion_over_sample_axes():
     rng = np.random.default_rng(1)
     start, steps = rng.normal(size=(2, 1, 3)), rng.normal(size=(2, 6, 3))
     damping = np.array([0.0, 0.5, 0.9])
-    paths = kernels.damped_paths(start, steps, damping, 6, np)
+    paths = kernels.damped_paths(start, steps, damping)
     assert paths.shape == (2, 6, 3)
     x = start[:, 0].copy()
     for t in range(6):

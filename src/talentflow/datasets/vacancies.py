@@ -134,7 +134,7 @@ def simulate_vacancies(
             np.zeros(2 * n_s), stationary / (1 - increment_persistence**2)
         )
         phi = np.full(2 * n_s, increment_persistence)
-        steps = kernels.damped_paths(first[None, :], steps, phi, n_months - 1, np)
+        steps = kernels.damped_paths(first[None, :], steps, phi)
         extra[D.INCREMENT_PERSISTENCE] = ((), np.asarray(increment_persistence))
         slopes = np.concatenate([first[None, :], steps]).reshape(n_months, *cell)
         extra[D.TREND_SLOPE] = ((D.TIME, D.SERIES, D.SECTOR), slopes)

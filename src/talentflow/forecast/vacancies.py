@@ -94,7 +94,7 @@ def forecast_vacancies(
         persistence = np.repeat(
             sample_draws(post, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
         )
-        steps = kernels.damped_paths(slope.reshape(last.shape), steps, persistence, h, np)
+        steps = kernels.damped_paths(slope.reshape(last.shape), steps, persistence)
     levels = last + np.cumsum(steps, axis=-2)
     log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec)
     if config.seasonal:

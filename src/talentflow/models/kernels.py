@@ -99,22 +99,22 @@ def draw_negative_binomial(
     return rng.poisson(gamma).astype(np.float64)
 
 
-def damped_paths(start: Tensor, steps: Tensor, damping: Tensor, n: int, xp: Any) -> Tensor:
-    """Roll ``x[t] = damping * x[t - 1] + steps[t]`` forward ``n`` steps from ``start``.
+def damped_paths(start: FloatArray, steps: FloatArray, damping: FloatArray) -> FloatArray:
+    """Roll ``x[t] = damping * x[t - 1] + steps[t]`` on from ``start`` (NumPy only).
 
-    ``start`` has shape ``(..., 1, k)``, ``steps`` ``(..., n, k)`` and ``damping`` (in
-    ``[0, 1]``) broadcasts to ``(..., k)``. Written as one weighted sum rather than a
-    loop, so it vectorises over sample axes (and PyTensor differentiates it cheaply).
+    ``start`` has shape ``(..., 1, k)``, ``steps`` ``(..., n, k)`` and ``damping``
+    broadcasts to ``(..., k)``; leading axes are sample axes. Returns ``x`` at steps
+    ``1..n``: the increments of an integrated AR(1) for the simulator and the forecast.
 
     Examples
     --------
-    >>> np.round(damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5]), 3, np), 9)
-    array([[0.5  ],
-           [0.25 ],
-           [0.125]])
+    >>> damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5])).ravel().tolist()
+    [0.5, 0.25, 0.125]
     """
-    lag = np.subtract.outer(np.arange(n), np.arange(n)).astype(np.float64)
-    d = damping[..., None, None, :]
-    weights = xp.where(lag[:, :, None] >= 0, d ** np.maximum(lag, 0.0)[:, :, None], 0.0)
-    carried = d[..., 0, :, :] ** np.arange(1.0, n + 1.0)[:, None] * start
-    return (weights * steps[..., None, :, :]).sum(axis=-2) + carried
+    x = np.asarray(start, dtype=np.float64)[..., 0, :]
+    out = []
+    for t in range(steps.shape[-2]):
+        x = damping * x + steps[..., t, :]
+        out.append(x)
+    paths: FloatArray = np.stack(out, axis=-2)
+    return paths

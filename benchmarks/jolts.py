@@ -48,37 +48,77 @@ def vacancy_model(cutoff: pd.Timestamp) -> tf.VacancyModel:
     return tf.VacancyModel(tf.VacancyConfig(shocks=shocks))
 
 
+def headline(scores: xr.Dataset) -> dict[str, dict[str, float]]:
+    """Mean CRPS and 80% coverage over horizons 6-12, all cutoffs and sectors."""
+    late = summarize(scores.sel(horizon=LATE), over=["cutoff", "sector", "horizon"])
+    return {
+        "crps_h6_12": {v: float(late.crps.sel(variable=v)) for v in VARIABLES},
+        "coverage_80_h6_12": {
+            v: float(late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
+        },
+    }
+
+
+def headline_table(models: dict[str, Any]) -> list[str]:
+    """Markdown rows of :func:`headline` for each model."""
+    lines = [
+        "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | "
+        "80% coverage job seekers |",
+        "|---|---|---|---|---|",
+    ]
+    for label, m in models.items():
+        c, k = m["crps_h6_12"], m["coverage_80_h6_12"]
+        lines.append(
+            f"| {label} | {c['vacancies']:.1f} | {c['job_seekers']:.1f} | "
+            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} |"
+        )
+    return lines
+
+
 def _row(scores: xr.Dataset) -> dict[str, Any]:
     by_h = summarize(scores, over=["cutoff", "sector"])
-    late = summarize(scores.sel(horizon=LATE), over=["cutoff", "sector", "horizon"])
     calm = scores.sel(horizon=LATE).drop_sel(cutoff=PRE_PANDEMIC)
     calm_late = summarize(calm, over=["cutoff", "sector", "horizon"])
     return {
         "coverage_80_h6_12_without_pre_pandemic_cutoffs": {
             v: float(calm_late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
         },
-        "crps_h6_12": {v: float(late.crps.sel(variable=v)) for v in VARIABLES},
-        "coverage_80_h6_12": {
-            v: float(late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
-        },
+        **headline(scores),
         "crps_by_horizon": {
             v: [float(x) for x in by_h.crps.sel(variable=v).values] for v in VARIABLES
         },
     }
 
 
-def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
-    """Backtest the vacancy model and every baseline; ``None`` when the data are absent."""
+def load_panel(benchmark: str) -> xr.Dataset | None:
+    """The two series of the shared panel; ``None`` (and a message) when it is absent."""
     if not FOLDER.is_dir():
-        print(f"jolts: {FOLDER} not found; skipped")
+        print(f"{benchmark}: {FOLDER} not found; skipped")
         return None
-    data = tf.datasets.load_us_jolts_cps(FOLDER)[VARIABLES]
-    common = {"cutoffs": CUTOFFS, "horizon": 12, "variables": VARIABLES, "random_seed": seed}
+    return tf.datasets.load_us_jolts_cps(FOLDER)[VARIABLES]
+
+
+def backtests(
+    data: xr.Dataset, cutoffs: pd.DatetimeIndex, seed: int, models: dict[str, Any]
+) -> dict[str, xr.Dataset]:
+    """Scores of every baseline and of each vacancy model (a factory of the cutoff)."""
+    common = {"cutoffs": cutoffs, "horizon": 12, "variables": VARIABLES, "random_seed": seed}
     scores = {
         label: backtest(lambda _, config=config: StatsmodelsBaseline(config), data, **common)
         for label, config in BASELINES.items()
     }
-    ours = backtest(vacancy_model, data, window=WINDOW, fit_kwargs=FIT, **common)
+    for label, factory in models.items():
+        scores[label] = backtest(factory, data, window=WINDOW, fit_kwargs=FIT, **common)
+    return scores
+
+
+def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
+    """Backtest the vacancy model and every baseline; ``None`` when the data are absent."""
+    data = load_panel("jolts")
+    if data is None:
+        return None
+    scores = backtests(data, CUTOFFS, seed, {MODEL: vacancy_model})
+    ours = scores.pop(MODEL)
     rows = {label: _row(s) for label, s in scores.items()}
     rows[MODEL] = _row(ours)
     best = {v: min(BASELINES, key=lambda b, v=v: rows[b]["crps_h6_12"][v]) for v in VARIABLES}
@@ -128,16 +168,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"on the last {r['window_months']} months before each cutoff ({r['fit']['draws']} "
         f"draws x {r['fit']['chains']} chains); the baselines on the whole history.",
         "",
-        "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | "
-        "80% coverage job seekers |",
-        "|---|---|---|---|---|",
+        *headline_table(r["models"]),
     ]
-    for label, m in r["models"].items():
-        c, k = m["crps_h6_12"], m["coverage_80_h6_12"]
-        lines.append(
-            f"| {label} | {c['vacancies']:.1f} | {c['job_seekers']:.1f} | "
-            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} |"
-        )
     lines += ["", "Targets, vacancy model against the best baseline of each series:", ""]
     lines += ["| series | best baseline | CRPS ratio h6-12 | target | 80% coverage | target |"]
     lines += ["|---|---|---|---|---|---|"]

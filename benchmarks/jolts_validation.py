@@ -11,48 +11,27 @@ from __future__ import annotations
 from typing import Any, get_args
 
 import pandas as pd
-from jolts import BASELINES, FIT, FOLDER, LATE, VARIABLES, WINDOW
+from jolts import BASELINES, FIT, WINDOW, backtests, headline, headline_table, load_panel
 
 import talentflow as tf
 from talentflow._typing import VacancyTrend
-from talentflow.baselines import StatsmodelsBaseline
-from talentflow.evaluation import backtest, summarize
 
 CUTOFFS = pd.date_range("2010-01-01", "2014-07-01", freq="6MS")
 
 
-def _scores(scores: Any) -> dict[str, dict[str, float]]:
-    late = summarize(scores.sel(horizon=LATE), over=["cutoff", "sector", "horizon"])
-    return {
-        "crps_h6_12": {v: float(late.crps.sel(variable=v)) for v in VARIABLES},
-        "coverage_80_h6_12": {
-            v: float(late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
-        },
-    }
-
-
 def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
     """Backtest each candidate dynamics and baseline; ``None`` when the data are absent."""
-    if not FOLDER.is_dir():
-        print(f"jolts_validation: {FOLDER} not found; skipped")
+    data = load_panel("jolts_validation")
+    if data is None:
         return None
-    data = tf.datasets.load_us_jolts_cps(FOLDER)[VARIABLES]
-    common = {"cutoffs": CUTOFFS, "horizon": 12, "variables": VARIABLES, "random_seed": seed}
-    rows = {
-        f'VacancyModel (trend="{trend}")': _scores(
-            backtest(
-                lambda _, trend=trend: tf.VacancyModel(tf.VacancyConfig(trend=trend)),
-                data,
-                window=WINDOW,
-                fit_kwargs=FIT,
-                **common,
-            )
+    models = {
+        f'VacancyModel (trend="{trend}")': lambda _, trend=trend: tf.VacancyModel(
+            tf.VacancyConfig(trend=trend)
         )
         for trend in get_args(VacancyTrend)
     }
-    for label, config in BASELINES.items():
-        baseline = backtest(lambda _, config=config: StatsmodelsBaseline(config), data, **common)
-        rows[label] = _scores(baseline)
+    scores = backtests(data, CUTOFFS, seed, models)
+    rows = {label: headline(scores[label]) for label in [*models, *BASELINES]}
     result = {"cutoffs": len(CUTOFFS), "window_months": WINDOW, "fit": FIT, "models": rows}
     return result, markdown(result)
 
@@ -66,15 +45,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"{r['fit']['chains']} chains), with no shock (none in these windows); the baselines "
         "on the whole history.",
         "",
-        "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | "
-        "80% coverage job seekers |",
-        "|---|---|---|---|---|",
+        *headline_table(r["models"]),
+        "",
     ]
-    for label, m in r["models"].items():
-        c, k = m["crps_h6_12"], m["coverage_80_h6_12"]
-        lines.append(
-            f"| {label} | {c['vacancies']:.1f} | {c['job_seekers']:.1f} | "
-            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} |"
-        )
-    lines.append("")
     return "\n".join(lines)

@@ -40,7 +40,7 @@ def compiled(request):
     derived = model.compile_fn(outputs, inputs=model.value_vars, on_unused_input="ignore")
     # Prior draws of the proper variables; the flat latent offsets get standard normals.
     flat = [rv for rv in model.free_RVs if isinstance(rv.owner.op, FlatRV)]
-    proper = [rv for rv in model.free_RVs if rv.name not in {f.name for f in flat}]
+    proper = [rv for rv in model.free_RVs if not isinstance(rv.owner.op, FlatRV)]
     draws = pm.draw(proper, draws=30, random_seed=1)
     shapes = {k: v.shape for k, v in model.initial_point().items()}
     rng = np.random.default_rng(2)

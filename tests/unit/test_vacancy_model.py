@@ -7,9 +7,13 @@ import pytest
 from scipy import stats
 
 import talentflow as tf
-from talentflow.models import kernels
 from talentflow.models.likelihood import mvnormal_logp
-from talentflow.models.vacancies_graph import innovation_covariance, innovations, model_arrays
+from talentflow.models.vacancies_graph import (
+    damped_paths,
+    innovation_covariance,
+    innovations,
+    model_arrays,
+)
 from tests.conftest import QUICK, SHARED_DATA
 
 
@@ -95,7 +99,7 @@ def test_damped_paths_match_the_recursion_over_sample_axes():
     rng = np.random.default_rng(1)
     start, steps = rng.normal(size=(2, 1, 3)), rng.normal(size=(2, 6, 3))
     damping = np.array([0.0, 0.5, 0.9])
-    paths = kernels.damped_paths(start, steps, damping)
+    paths = damped_paths(start, steps, damping)
     assert paths.shape == (2, 6, 3)
     x = start[:, 0].copy()
     for t in range(6):

@@ -13,11 +13,11 @@ from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.datasets.simulate import _labels
-from talentflow.models import kernels
 from talentflow.models.shocks import Shock, shock_ages, shock_profile
 from talentflow.models.vacancies_graph import (
     SERIES,
     check_trend,
+    damped_paths,
     innovation_covariance,
     innovations,
     log_hires,
@@ -134,7 +134,7 @@ def simulate_vacancies(
             np.zeros(2 * n_s), stationary / (1 - increment_persistence**2)
         )
         phi = np.full(2 * n_s, increment_persistence)
-        steps = kernels.damped_paths(first[None, :], steps, phi)
+        steps = damped_paths(first[None, :], steps, phi)
         extra[D.INCREMENT_PERSISTENCE] = ((), np.asarray(increment_persistence))
         slopes = np.concatenate([first[None, :], steps]).reshape(n_months, *cell)
         extra[D.TREND_SLOPE] = ((D.TIME, D.SERIES, D.SECTOR), slopes)

@@ -11,11 +11,11 @@ from talentflow.data._time import continue_monthly, horizon_months, month_number
 from talentflow.exceptions import DataError
 from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario, shock_draws, shock_problems
-from talentflow.models import kernels
 from talentflow.models.shocks import shock_ages, shock_profile
 from talentflow.models.vacancies_graph import (
     SERIES,
     VacancyConfig,
+    damped_paths,
     innovations,
     log_hires,
     month_of_year,
@@ -94,7 +94,7 @@ def forecast_vacancies(
         persistence = np.repeat(
             sample_draws(post, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
         )
-        steps = kernels.damped_paths(slope.reshape(last.shape), steps, persistence)
+        steps = damped_paths(slope.reshape(last.shape), steps, persistence)
     levels = last + np.cumsum(steps, axis=-2)
     log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec)
     if config.seasonal:

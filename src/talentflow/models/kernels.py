@@ -97,24 +97,3 @@ def draw_negative_binomial(
     alpha = 1.0 / np.maximum(phi, 1e-8) ** 2
     gamma = rng.gamma(shape=alpha, scale=mu / alpha)
     return rng.poisson(gamma).astype(np.float64)
-
-
-def damped_paths(start: FloatArray, steps: FloatArray, damping: FloatArray) -> FloatArray:
-    """Roll ``x[t] = damping * x[t - 1] + steps[t]`` on from ``start`` (NumPy only).
-
-    ``start`` has shape ``(..., 1, k)``, ``steps`` ``(..., n, k)`` and ``damping``
-    broadcasts to ``(..., k)``; leading axes are sample axes. Returns ``x`` at steps
-    ``1..n``: the increments of an integrated AR(1) for the simulator and the forecast.
-
-    Examples
-    --------
-    >>> damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5])).ravel().tolist()
-    [0.5, 0.25, 0.125]
-    """
-    x = np.asarray(start, dtype=np.float64)[..., 0, :]
-    out = []
-    for t in range(steps.shape[-2]):
-        x = damping * x + steps[..., t, :]
-        out.append(x)
-    paths: FloatArray = np.stack(out, axis=-2)
-    return paths

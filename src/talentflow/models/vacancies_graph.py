@@ -1,7 +1,7 @@
 """Configuration and pure graph builder of the vacancy / job-seeker model.
 
-The latent log levels of vacancies and job seekers per sector follow an integrated AR(1)
-(monthly increments with momentum) or a local level (random walk). Their innovations are
+The latent log levels of vacancies and job seekers per sector follow a local level (random
+walk, the default) or an integrated AR(1) (monthly increments with momentum). Their innovations are
 correlated across sectors and between the two series through one common factor per
 series, the two factors themselves correlated (the Beveridge curve's co-movement); the
 sampled density marginalises the factors and the levels are sampled centred. Named
@@ -262,6 +262,27 @@ def innovations(
     w = common_share[..., None, :, None]
     mixed = xp.sqrt(w) * factors[..., None] + xp.sqrt(1.0 - w) * own
     return sd[..., None, :, :] * mixed
+
+
+def damped_paths(start: FloatArray, steps: FloatArray, damping: FloatArray) -> FloatArray:
+    """Roll ``x[t] = damping * x[t - 1] + steps[t]`` on from ``start`` (NumPy only).
+
+    ``start`` has shape ``(..., 1, k)``, ``steps`` ``(..., n, k)`` and ``damping``
+    broadcasts to ``(..., k)``; leading axes are sample axes. Returns ``x`` at steps
+    ``1..n``: the increments of the integrated AR(1), for the simulator and the forecast.
+
+    Examples
+    --------
+    >>> damped_paths(np.ones((1, 1)), np.zeros((3, 1)), np.array([0.5])).ravel().tolist()
+    [0.5, 0.25, 0.125]
+    """
+    x = np.asarray(start, dtype=np.float64)[..., 0, :]
+    out = []
+    for t in range(steps.shape[-2]):
+        x = damping * x + steps[..., t, :]
+        out.append(x)
+    paths: FloatArray = np.stack(out, axis=-2)
+    return paths
 
 
 def innovation_covariance(sd: Tensor, common_share: Tensor, correlation: Tensor, xp: Any) -> Tensor:

@@ -6,8 +6,9 @@ against the statsmodels baselines. Targets (issue 4): mean CRPS at horizons 6-12
 most 0.9x the best baseline's; 80% intervals covering 75-85% of outcomes.
 
 The vacancy model is trained on the last 8 years before each cutoff (so its compiled
-sampler is reused), with the 2020-04 pandemic shock in its config once that month is
-in the window: what an analyst knew at the cutoff. The baselines see the whole history.
+sampler is reused), with a named shock in its config once the shock's start and peak
+are in the window: what an analyst knew at the cutoff. The baselines see the whole
+history.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ LATE = slice(6, 12)
 PRE_PANDEMIC = pd.to_datetime(["2019-07-01", "2020-01-01"])
 WINDOW = 96
 PANDEMIC = tf.Shock(name="pandemic", start="2020-04")
+#: The 2007-12 to 2009-06 recession (NBER dates), building up to its trough.
+RECESSION = tf.Shock(name="recession", start="2007-12", peak="2009-06")
 MODEL = "VacancyModel (local level, seasonal, pandemic shock)"
 FIT = {"draws": 400, "tune": 400, "chains": 2, "check": False}
 BASELINES = {
@@ -41,11 +44,17 @@ BASELINES = {
 TARGETS = {"crps_ratio_h6_12": "<= 0.9", "coverage_80_h6_12": "0.75 .. 0.85"}
 
 
-def vacancy_model(cutoff: pd.Timestamp) -> tf.VacancyModel:
-    """The model as of ``cutoff``: the pandemic shock once it is in the training window."""
+def vacancy_model(
+    cutoff: pd.Timestamp, shocks: tuple[tf.Shock, ...] = (PANDEMIC,), **config: Any
+) -> tf.VacancyModel:
+    """The model as of ``cutoff``, with those of ``shocks`` that start and peak in its window."""
     first = cutoff - pd.DateOffset(months=WINDOW - 1)
-    shocks = (PANDEMIC,) if first <= pd.Timestamp(PANDEMIC.start) <= cutoff else ()
-    return tf.VacancyModel(tf.VacancyConfig(shocks=shocks))
+    known = tuple(
+        s
+        for s in shocks
+        if first <= pd.Timestamp(s.start) <= pd.Timestamp(s.peak or s.start) <= cutoff
+    )
+    return tf.VacancyModel(tf.VacancyConfig(shocks=known, **config))
 
 
 def headline(scores: xr.Dataset) -> dict[str, dict[str, float]]:

@@ -3,7 +3,8 @@
 The vacancy model's dynamics were chosen here, on cutoffs every 6 months from 2010-01
 to 2014-07 (before the test cutoffs of ``jolts.py``), with the same window, draws and
 horizon: each candidate ``trend`` and the statsmodels baselines, scored by mean CRPS
-and 80% coverage over horizons 6-12.
+and 80% coverage over horizons 6-12. So is whether to name the 2008-09 recession, which
+lies in every validation window, as a shock that builds up to its trough.
 """
 
 from __future__ import annotations
@@ -11,9 +12,18 @@ from __future__ import annotations
 from typing import Any, get_args
 
 import pandas as pd
-from jolts import BASELINES, FIT, WINDOW, backtests, headline, headline_table, load_panel
+from jolts import (
+    BASELINES,
+    FIT,
+    RECESSION,
+    WINDOW,
+    backtests,
+    headline,
+    headline_table,
+    load_panel,
+    vacancy_model,
+)
 
-import talentflow as tf
 from talentflow._typing import VacancyTrend
 
 CUTOFFS = pd.date_range("2010-01-01", "2014-07-01", freq="6MS")
@@ -25,11 +35,14 @@ def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
     if data is None:
         return None
     models = {
-        f'VacancyModel (trend="{trend}")': lambda _, trend=trend: tf.VacancyModel(
-            tf.VacancyConfig(trend=trend)
+        f'VacancyModel (trend="{trend}")': lambda cutoff, trend=trend: vacancy_model(
+            cutoff, (), trend=trend
         )
         for trend in get_args(VacancyTrend)
     }
+    models['VacancyModel (trend="local_level", recession shock)'] = lambda cutoff: vacancy_model(
+        cutoff, (RECESSION,)
+    )
     scores = backtests(data, CUTOFFS, seed, models)
     rows = {label: headline(scores[label]) for label in [*models, *BASELINES]}
     result = {"cutoffs": len(CUTOFFS), "window_months": WINDOW, "fit": FIT, "models": rows}
@@ -42,8 +55,9 @@ def markdown(r: dict[str, Any]) -> str:
         "months, 2010-01 to 2014-07), 12 months ahead; mean CRPS (thousands of persons) and "
         "80% coverage over horizons 6-12. The vacancy model trains on the last "
         f"{r['window_months']} months before each cutoff ({r['fit']['draws']} draws x "
-        f"{r['fit']['chains']} chains), with no shock (none in these windows); the baselines "
-        "on the whole history.",
+        f"{r['fit']['chains']} chains), without a shock or with the recession "
+        f"({RECESSION.start} to {RECESSION.peak}, NBER dates) as one that builds up to its "
+        "trough; the baselines on the whole history.",
         "",
         *headline_table(r["models"]),
         "",

@@ -98,11 +98,11 @@ def coupled(
     return model.fit(data.drop_vars("outflow"), outflow_model=fitted, random_seed=7, **QUICK)
 
 
-SLUMP = tf.Shock(name="slump", start="2018-01")
+SLUMP = tf.Shock(name="slump", start="2018-01", peak="2018-03")
 
 
 def vacancy_panel(seed: int, *, missing_fraction: float = 0.03) -> xr.Dataset:
-    """Four sectors, four years, a slump half-way, hires; a few gaps."""
+    """Four sectors, four years, a slump building up over a quarter half-way, hires; a few gaps."""
     data, _ = tf.datasets.simulate_vacancies(
         sectors=["IT", "Finance", "Retail", "Health"],
         n_months=48,

@@ -17,11 +17,21 @@ def test_shock_normalises_start_to_month():
         ({"name": "x", "start": "not a date"}, "is not a date"),
         ({"name": "x", "start": "2022-01", "decay": 1.0}, r"decay must be in \[0, 1\)"),
         ({"name": "x", "start": "2022-01", "effect": 1.0, "like": "y"}, "either effect or like"),
+        ({"name": "x", "start": "2022-01", "peak": "soon"}, "peak 'soon' is not a date"),
+        ({"name": "x", "start": "2022-03", "peak": "2022-02"}, "peaks at or after its start"),
     ],
 )
 def test_shock_rejects_bad_fields(kwargs, match):
     with pytest.raises(tf.ConfigError, match=match):
         tf.Shock(**kwargs)
+
+
+def test_shock_peak_is_a_month_and_fitted_shocks_may_ramp():
+    shock = tf.Shock(name="r", start="2007-12-01", peak="2009-06-30")
+    assert (shock.peak, shock.ramp, shock.is_hypothetical) == ("2009-06", 19, False)
+    assert tf.OutflowConfig(shocks=(shock,)).shocks == (shock,)
+    with pytest.raises(tf.ConfigError, match="waves must be plain"):
+        tf.ReturnConfig(waves=(shock,))
 
 
 def test_config_rejects_duplicate_and_hypothetical_shocks():
@@ -42,7 +52,10 @@ def test_priors_validate_their_parameters():
 
 def test_config_round_trips_through_json():
     config = tf.OutflowConfig(
-        shocks=(tf.Shock(name="invasion", start="2022-03"),),
+        shocks=(
+            tf.Shock(name="invasion", start="2022-03"),
+            tf.Shock(name="slump", start="2022-05", peak="2022-08"),
+        ),
         trend="local_linear",
         priors=tf.OutflowPriors(baseline_mean=tf.Normal(mu=-5.0, sigma=1.0), trend_spread=0.2),
     )

@@ -33,6 +33,14 @@ def test_scenario_shock_raises_outflow_only_from_its_month(fitted):
     np.testing.assert_allclose(ratio.sel(sector=["Finance", "Media"]).values, 1.0)
 
 
+def test_scenario_shock_with_a_peak_builds_up_then_decays(fitted):
+    shock = tf.Shock(name="slow", start="2022-08", peak="2022-09", effect=1.0, decay=0.5)
+    base = fitted.forecast(5, random_seed=1).predictions.outflow_rate
+    hit = fitted.forecast(5, scenario=tf.Scenario(shocks=(shock,)), random_seed=1)
+    log_ratio = np.log(hit.predictions.outflow_rate / base).mean(("chain", "draw", "sector"))
+    np.testing.assert_allclose(log_ratio, [0.0, 0.5, 1.0, 0.5, 0.25], rtol=1e-8)
+
+
 def test_like_and_pooled_shocks(fitted):
     like = tf.Scenario(shocks=(tf.Shock(name="again", start="2022-07", like="wave"),))
     pooled = tf.Scenario(shocks=(tf.Shock(name="new", start="2022-07"),))

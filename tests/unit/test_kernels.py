@@ -2,17 +2,18 @@ import numpy as np
 import pytensor.tensor as pt
 
 from talentflow.models import kernels
-from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.shocks import Shock, shock_profile, shock_timing
 
 
 def test_kernels_agree_between_numpy_and_pytensor():
     rng = np.random.default_rng(0)
     base, trend = rng.normal(size=3), rng.normal(size=(5, 3))
-    effect, age = rng.normal(size=(2, 3)), np.array([np.arange(5) - 1.0, np.arange(5) - 3.0])
-    decay = np.array([0.3, 0.6])
+    effect, decay = rng.normal(size=(2, 3)), np.array([0.3, 0.6])
+    shocks = (Shock(name="a", start="1970-02"), Shock(name="b", start="1970-03", peak="1970-04"))
+    timing = shock_timing(shocks, np.arange(5))
     log_wf, log_share = rng.normal(size=(5, 3)), np.log(rng.dirichlet(np.ones(4), size=3))
     out_np = kernels.log_expected_outflow(
-        log_wf, kernels.log_rate(base, trend, effect, shock_profile(age, decay, np)), log_share
+        log_wf, kernels.log_rate(base, trend, effect, shock_profile(timing, decay)), log_share
     )
     out_pt = kernels.log_expected_outflow(
         pt.as_tensor(log_wf),
@@ -20,7 +21,7 @@ def test_kernels_agree_between_numpy_and_pytensor():
             pt.as_tensor(base),
             pt.as_tensor(trend),
             pt.as_tensor(effect),
-            shock_profile(pt.as_tensor(age), pt.as_tensor(decay), pt),
+            shock_profile(pt.as_tensor(timing), pt.as_tensor(decay)),
         ),
         pt.as_tensor(log_share),
     ).eval()
@@ -28,12 +29,28 @@ def test_kernels_agree_between_numpy_and_pytensor():
 
 
 def test_shock_profile_is_zero_before_impact_and_decays_after():
-    ages = shock_ages(
-        (Shock(name="s", start="2022-03"),),
-        np.array(["2022-01", "2022-03", "2022-05"], dtype="datetime64[M]").astype(int),
-    )
-    np.testing.assert_array_equal(ages, [[-2.0, 0.0, 2.0]])
-    np.testing.assert_allclose(shock_profile(ages, np.array([0.5]), np), [[0.0, 1.0, 0.25]])
+    months = np.array(["2022-01", "2022-03", "2022-05"], dtype="datetime64[M]").astype(int)
+    timing = shock_timing((Shock(name="s", start="2022-03"),), months)
+    np.testing.assert_array_equal(timing, [[[0.0, 1.0, 1.0]], [[0.0, 0.0, 2.0]]])
+    np.testing.assert_allclose(shock_profile(timing, np.array([0.5])), [[0.0, 1.0, 0.25]])
+
+
+def test_ramped_shock_builds_up_linearly_then_decays():
+    shock = Shock(name="recession", start="2008-01", peak="2008-03")
+    assert shock.ramp == 3
+    months = np.arange(-1, 6) + np.datetime64("2008-01", "M").astype(int)
+    profile = shock_profile(shock_timing((shock,), months), np.array([0.5]))
+    np.testing.assert_allclose(profile, [[0.0, 1 / 3, 2 / 3, 1.0, 0.5, 0.25, 0.125]])
+
+
+def test_a_shock_like_another_repeats_its_build_up_unless_it_has_its_own():
+    first = Shock(name="first", start="1970-01", peak="1970-04")
+    again = Shock(name="again", start="1970-07", like="first")
+    own = Shock(name="own", start="1970-07", peak="1970-07", like="first")
+    timing = shock_timing((first, again, own), np.arange(12))
+    np.testing.assert_allclose(timing[0, 1, 6:10], [0.25, 0.5, 0.75, 1.0])
+    np.testing.assert_allclose(timing[0, 2, 6:10], 1.0)
+    np.testing.assert_array_equal(timing[:, 1, 6:], timing[:, 0, :6])
 
 
 def test_trend_paths_with_slope():

@@ -46,7 +46,7 @@ from scipy.optimize import brentq
 
 from talentflow import _dims as D
 from talentflow.models import kernels
-from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.shocks import Shock, shock_profile, shock_timing
 
 SECTORS: Final = ("IT", "Finance", "Engineering", "Science & education", "Media & creative")
 DESTINATIONS: Final = ("Kazakhstan", "Georgia", "Armenia", "Serbia", "Turkey", "Israel", "EU")
@@ -81,7 +81,7 @@ _KZ_TARGET = _SKILLED_FRACTION * 200_000.0  # panel departures to Kazakhstan, Se
 
 def _expected_rate(months: np.ndarray, effects: np.ndarray) -> np.ndarray:
     """Monthly outflow per sector (months x sectors) with no trend noise."""
-    profile = shock_profile(shock_ages(SHOCKS, months), _DECAY, np)
+    profile = shock_profile(shock_timing(SHOCKS, months), _DECAY)
     trend = np.zeros((len(months), len(SECTORS)))
     log_rate = kernels.log_rate(np.log(_BASE_RATE), trend, effects, profile)
     return np.asarray(_WORKFORCE * np.exp(log_rate), dtype=np.float64)

@@ -13,7 +13,7 @@ from talentflow import _dims as D
 from talentflow._typing import RandomSeed
 from talentflow.data._time import month_numbers
 from talentflow.models import kernels
-from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.shocks import Shock, shock_profile, shock_timing
 
 ArrayLike = npt.ArrayLike
 
@@ -123,8 +123,8 @@ def simulate_outflow(
     else:
         effect = np.broadcast_to(np.asarray(shock_effect, dtype=float), (n_k, n_s)).copy()
     decay = np.broadcast_to(np.asarray(shock_decay, dtype=float), (n_k,)).copy()
-    ages = shock_ages(tuple(shocks), month_numbers(time))
-    profile = shock_profile(ages, decay, np) if n_k else None
+    timing = shock_timing(tuple(shocks), month_numbers(time))
+    profile = shock_profile(timing, decay) if n_k else None
     rate = kernels.log_rate(base, trend, effect if n_k else None, profile)
 
     if destination_preference is None:

@@ -13,7 +13,7 @@ from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.datasets.simulate import _labels
-from talentflow.models.shocks import Shock, shock_ages, shock_profile
+from talentflow.models.shocks import Shock, shock_profile, shock_timing
 from talentflow.models.vacancies_graph import (
     SERIES,
     check_trend,
@@ -148,7 +148,7 @@ def simulate_vacancies(
     effect = rng.normal(k_mean[..., None], shock_sector_sd, size=(n_k, *cell))
     decay = np.broadcast_to(np.asarray(shock_decay, dtype=float), (n_k,)).copy()
     if n_k:
-        profile = shock_profile(shock_ages(tuple(shocks), month_numbers(time)), decay, np)
+        profile = shock_profile(shock_timing(tuple(shocks), month_numbers(time)), decay)
         log_level = log_level + shock_terms(effect, profile)
 
     obs_sd = np.broadcast_to(np.asarray(observation_sd, dtype=float), cell)

@@ -13,7 +13,7 @@ from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario, scenario_problems, shock_draws
 from talentflow.models import kernels
 from talentflow.models.outflow_graph import OutflowConfig
-from talentflow.models.shocks import shock_ages, shock_profile
+from talentflow.models.shocks import shock_profile, shock_timing
 
 
 def forecast_outflow(
@@ -84,7 +84,7 @@ def forecast_outflow(
         post, config.shocks, scenario, (D.SECTOR,), config.priors.shock_decay, rng
     )
     all_shocks = (*config.shocks, *scenario.shocks)
-    profile = shock_profile(shock_ages(all_shocks, month_numbers(future)), decay, np)
+    profile = shock_profile(shock_timing(all_shocks, month_numbers(future)), decay)
     rate = kernels.log_rate(
         sample_draws(post, D.BASELINE, D.SECTOR),
         future_trend,

@@ -11,7 +11,7 @@ from talentflow.data._time import continue_monthly, horizon_months, month_number
 from talentflow.exceptions import DataError
 from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario, shock_draws, shock_problems
-from talentflow.models.shocks import shock_ages, shock_profile
+from talentflow.models.shocks import shock_profile, shock_timing
 from talentflow.models.vacancies_graph import (
     SERIES,
     VacancyConfig,
@@ -105,7 +105,7 @@ def forecast_vacancies(
         effect, decay = shock_draws(
             post, config.shocks, scenario, _CELL, config.priors.shock_decay, rng
         )
-        profile = shock_profile(shock_ages(all_shocks, month_numbers(future)), decay, np)
+        profile = shock_profile(shock_timing(all_shocks, month_numbers(future)), decay)
         log_level = log_level + shock_terms(effect, profile)
     noise = sample_draws(post, D.OBSERVATION_SD, *_CELL)[:, :, None]
     observed = np.exp(log_level + noise * rng.normal(size=log_level.shape))

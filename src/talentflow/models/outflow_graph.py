@@ -24,8 +24,8 @@ from talentflow.models.shocks import (
     Shock,
     check_shocks_in_data,
     fitted_shocks,
-    shock_ages,
     shock_profile,
+    shock_timing,
 )
 from talentflow.priors import Beta, HalfNormal, Normal
 
@@ -153,7 +153,7 @@ def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarra
         "total_mask": np.isfinite(total).astype(np.float64),
     }
     if config.shocks:
-        arrays["shock_age"] = shock_ages(config.shocks, months)
+        arrays["shock_timing"] = shock_timing(config.shocks, months)
     return arrays
 
 
@@ -219,7 +219,7 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
                 D.SHOCK_EFFECT, shock_mean[:, None], sector_sd, dims=(D.SHOCK, D.SECTOR)
             )
             decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
-            profile = shock_profile(box["shock_age"], decay, pt)
+            profile = shock_profile(box["shock_timing"], decay)
 
         rate = kernels.log_rate(baseline, trend, effect, profile)
         pm.Deterministic(D.OUTFLOW_RATE, pt.exp(rate), dims=(D.TIME, D.SECTOR))

@@ -87,7 +87,7 @@ class ReturnConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "waves", tuple(self.waves))
         for s in self.waves:
-            if not isinstance(s, Shock) or s.is_hypothetical:
+            if not isinstance(s, Shock) or s.is_hypothetical or s.peak is not None:
                 raise ConfigError(f"waves must be plain Shock(name=..., start=...), got {s!r}")
         names = [s.name for s in self.waves]
         if len(set(names)) != len(names) or OTHER_COHORTS in names:

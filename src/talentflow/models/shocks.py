@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,10 +15,10 @@ from talentflow.exceptions import ConfigError, DataError
 
 @dataclass(frozen=True, kw_only=True)
 class Shock:
-    """A named, dated impulse on the outflow rate of every sector, decaying afterwards.
+    """A named, dated shock on a model's log rates or levels, decaying afterwards.
 
     In a model's configuration a shock is *estimated*: its size per sector
-    (``shock_effect``, the log rate multiplier at impact) and its ``shock_decay``
+    (``shock_effect``, the log multiplier at full size) and its ``shock_decay``
     come from the data. In a forecast :class:`~talentflow.Scenario` a shock is
     *hypothetical*: its size is fixed by ``effect``, copied from a fitted shock
     named by ``like``, or drawn from the pooled distribution of shock sizes.
@@ -31,13 +30,19 @@ class Shock:
     start : str
         Month of impact, anything :class:`pandas.Timestamp` parses (``"2022-09"``);
         stored as ``"YYYY-MM"``. The month containing the date is the impact month.
+    peak : str, optional
+        Month the shock reaches its full size (default: ``start``, an impulse). From
+        ``start`` to ``peak`` the effect builds up linearly, a fraction ``1 / ramp`` more
+        each month; it decays only after ``peak``. For a shock that unfolds over
+        months, e.g. a recession from its first month to its trough.
     effect : float, optional
-        Scenarios only: the log rate multiplier at impact, for every affected sector.
+        Scenarios only: the log rate multiplier at full size, for every affected sector.
     decay : float, optional
         Scenarios only: the fraction of the effect that fades each month, in ``[0, 1)``.
     like : str, optional
         Scenarios only: name of a fitted shock whose sector effects and decay the new
-        shock repeats (draw by draw, so its uncertainty carries over).
+        shock repeats (draw by draw, so its uncertainty carries over), and its build-up
+        unless ``peak`` is given.
     sectors : tuple of str, optional
         Scenarios only: the sectors the shock hits (default: all).
     variables : tuple of str, optional
@@ -48,10 +53,13 @@ class Shock:
     --------
     >>> Shock(name="mobilization", start="2022-09-21").start
     '2022-09'
+    >>> Shock(name="recession", start="2007-12", peak="2009-06").ramp
+    19
     """
 
     name: str
     start: str
+    peak: str | None = None
     effect: float | None = None
     decay: float | None = None
     like: str | None = None
@@ -66,6 +74,17 @@ class Shock:
         except (ValueError, TypeError) as err:
             raise ConfigError(f"Shock {self.name!r}: start {self.start!r} is not a date") from err
         object.__setattr__(self, "start", month)
+        if self.peak is not None:
+            try:
+                peak = pd.Timestamp(self.peak).strftime("%Y-%m")
+            except (ValueError, TypeError) as err:
+                raise ConfigError(f"Shock {self.name!r}: peak {self.peak!r} is not a date") from err
+            if peak < month:
+                raise ConfigError(
+                    f"Shock {self.name!r}: peak {peak} is before start {month} "
+                    "(rule: a shock peaks at or after its start)"
+                )
+            object.__setattr__(self, "peak", peak)
         if self.effect is not None and not math.isfinite(self.effect):
             raise ConfigError(f"Shock {self.name!r}: effect must be finite, got {self.effect!r}")
         if self.decay is not None and not 0.0 <= self.decay < 1.0:
@@ -86,6 +105,13 @@ class Shock:
     def month(self) -> np.datetime64:
         """The impact month as ``datetime64[M]``."""
         return np.datetime64(self.start, "M")
+
+    @property
+    def ramp(self) -> int:
+        """Months from ``start`` to ``peak``, both included (1 for an impulse)."""
+        if self.peak is None:
+            return 1
+        return int((np.datetime64(self.peak, "M") - self.month).astype(np.int64)) + 1
 
 
 def fitted_shocks(shocks: Iterable[object]) -> tuple[Shock, ...]:
@@ -139,28 +165,46 @@ def check_shocks_in_data(shocks: tuple[Shock, ...], months: np.ndarray) -> None:
         raise DataError(problems)
 
 
-def shock_ages(shocks: tuple[Shock, ...], months: np.ndarray) -> np.ndarray:
-    """Return months since each shock's impact, shape ``(shock, time)`` (negative before).
+def shock_timing(shocks: tuple[Shock, ...], months: np.ndarray) -> np.ndarray:
+    """Return each shock's build-up and months since its peak, shape ``(2, shock, time)``.
+
+    Row 0 is the fraction of the full size reached (0 before ``start``, rising by
+    ``1 / ramp`` a month to 1 at ``peak``); row 1 counts the months after ``peak``
+    (0 until then). A shock ``like`` an earlier one in ``shocks`` and without a
+    ``peak`` of its own builds up over that shock's ramp.
 
     Examples
     --------
-    >>> shock_ages((Shock(name="a", start="1970-02"),), np.array([0, 1, 2]))
-    array([[-1.,  0.,  1.]])
+    >>> shock_timing((Shock(name="a", start="1970-02", peak="1970-03"),),
+    ...              np.array([0, 1, 2, 3]))
+    array([[[0. , 0.5, 1. , 1. ]],
+    <BLANKLINE>
+           [[0. , 0. , 0. , 1. ]]])
     """
+    ramps = {s.name: s.ramp for s in shocks}
+    ramp = np.array(
+        [ramps.get(str(s.like), s.ramp) if s.peak is None else s.ramp for s in shocks],
+        dtype=np.float64,
+    )[:, None]
     starts = np.array([s.month.astype(np.int64) for s in shocks], dtype=np.int64)
-    return (np.asarray(months)[None, :] - starts[:, None]).astype(np.float64)
+    age = (np.asarray(months)[None, :] - starts[:, None]).astype(np.float64)
+    build = np.clip((age + 1.0) / ramp, 0.0, 1.0)
+    since_peak = np.maximum(age + 1.0 - ramp, 0.0)
+    return np.stack([build, since_peak])
 
 
-def shock_profile(age: Tensor, decay: Tensor, xp: Any) -> Tensor:
-    """Multiplier of each shock's impact effect over time: ``(1 - decay) ** age`` after impact.
+def shock_profile(timing: Tensor, decay: Tensor) -> Tensor:
+    """Multiplier of each shock's full-size effect over time, shape ``(..., shock, time)``.
 
-    Works on NumPy arrays (``xp=numpy``) and PyTensor tensors (``xp=pytensor.tensor``);
-    ``decay`` has the shock axis last, ``age`` has shape ``(shock, time)``.
+    The build-up times ``(1 - decay) ** months_since_peak``, from ``timing`` of
+    :func:`shock_timing`. NumPy arrays and PyTensor tensors alike; ``decay`` has the
+    shock axis last.
 
     Examples
     --------
-    >>> shock_profile(np.array([[-1.0, 0.0, 2.0]]), np.array([0.5]), np)
+    >>> timing = shock_timing((Shock(name="a", start="1970-02"),), np.array([0, 1, 3]))
+    >>> shock_profile(timing, np.array([0.5]))
     array([[0.  , 1.  , 0.25]])
     """
     retained = (1.0 - decay)[..., :, None]
-    return xp.where(age >= 0, retained ** xp.maximum(age, 0.0), 0.0)
+    return timing[0] * retained ** timing[1]

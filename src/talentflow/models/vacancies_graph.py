@@ -29,8 +29,8 @@ from talentflow.models.shocks import (
     Shock,
     check_shocks_in_data,
     fitted_shocks,
-    shock_ages,
     shock_profile,
+    shock_timing,
 )
 from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
 
@@ -112,8 +112,9 @@ class VacancyConfig:
     Parameters
     ----------
     shocks : tuple of Shock
-        Named, dated shocks (e.g. 2008-09, 2020-04) whose effects on each series and
-        sector and whose decay are estimated.
+        Named, dated shocks (e.g. 2020-04, or the 2007-12 recession with
+        ``peak="2009-06"``) whose effects on each series and sector and whose decay are
+        estimated.
     trend : {"local_level", "integrated_ar1"}
         Latent dynamics of each log level: a random walk (the default), or monthly
         increments that follow an AR(1) (``increment_persistence``; an ARIMA(1,1,0), so
@@ -223,7 +224,7 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         arrays["log_hires"] = np.nan_to_num(hires)
         arrays["hires_mask"] = np.isfinite(hires).astype(np.float64)
     if config.shocks:
-        arrays["shock_age"] = shock_ages(config.shocks, months)
+        arrays["shock_timing"] = shock_timing(config.shocks, months)
     return arrays
 
 
@@ -384,7 +385,7 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
                 dims=(D.SHOCK, D.SERIES, D.SECTOR),
             )
             decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
-            effects = effects + shock_terms(effect, shock_profile(box["shock_age"], decay, pt))
+            effects = effects + shock_terms(effect, shock_profile(box["shock_timing"], decay))
         # The latent log levels are free (centred) and the trend is what remains after
         # the seasonal and shock terms: the observations pin the levels down, so moving
         # a shock's size or decay moves the trend, not the fit to the data. NUTS

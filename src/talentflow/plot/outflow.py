@@ -97,7 +97,7 @@ def plot_destination_shares(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
 
 
 def plot_shock_effects(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
-    """Forest plot of each shock's rate multiplier at impact, by sector.
+    """Forest plot of each shock's rate multiplier at full size (impact, or peak), by sector.
 
     Returns
     -------
@@ -125,7 +125,7 @@ def plot_shock_effects(fit: xr.DataTree, *, prob: float = 0.9) -> Figure:
         ax.set_xscale("log")
         ax.set_yticks(y, [str(s) for s in sectors])
         ax.set_title(f"{shock}", fontsize=10)
-        ax.set_xlabel("rate multiplier at impact")
+        ax.set_xlabel("rate multiplier at full size")
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(f"Shock effects (median, {prob:.0%} interval)")
     return fig

@@ -18,7 +18,7 @@ import talentflow as tf
 from talentflow.models.vacancies_graph import build_vacancy_model, model_arrays
 
 N_T, N_S = 14, 3
-SHOCK = tf.Shock(name="s", start="2015-06")
+SHOCK = tf.Shock(name="s", start="2015-06", peak="2015-08")
 CONFIGS = [tf.VacancyConfig(shocks=(SHOCK,), trend=t) for t in ("local_level", "integrated_ar1")]
 
 

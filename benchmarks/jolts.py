@@ -33,7 +33,7 @@ WINDOW = 96
 PANDEMIC = tf.Shock(name="pandemic", start="2020-04")
 #: The 2007-12 to 2009-06 recession (NBER dates), building up to its trough.
 RECESSION = tf.Shock(name="recession", start="2007-12", peak="2009-06")
-MODEL = "VacancyModel (local level, seasonal, pandemic shock)"
+MODEL = "VacancyModel (local level, seasonal, recession and pandemic shocks)"
 FIT = {"draws": 400, "tune": 400, "chains": 2, "check": False}
 BASELINES = {
     "ETS (damped trend, seasonal)": BaselineConfig(kind="ets", seasonal_periods=12, paths=300),
@@ -45,7 +45,7 @@ TARGETS = {"crps_ratio_h6_12": "<= 0.9", "coverage_80_h6_12": "0.75 .. 0.85"}
 
 
 def vacancy_model(
-    cutoff: pd.Timestamp, shocks: tuple[tf.Shock, ...] = (PANDEMIC,), **config: Any
+    cutoff: pd.Timestamp, shocks: tuple[tf.Shock, ...] = (RECESSION, PANDEMIC), **config: Any
 ) -> tf.VacancyModel:
     """The model as of ``cutoff``, with those of ``shocks`` that start and peak in its window."""
     first = cutoff - pd.DateOffset(months=WINDOW - 1)

@@ -55,7 +55,7 @@ class OutflowPriors:
     trend_spread: float = 0.3
     #: Innovation scale of the slope (local linear trend only).
     slope_sigma: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.02))
-    #: Mean impact effect of each shock across sectors (log rate multiplier).
+    #: Mean full-size effect of each shock across sectors (log rate multiplier).
     shock_mean: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.5))
     #: Spread of a shock's sector effects around that shock's mean.
     shock_sector_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.5))

@@ -74,7 +74,7 @@ class VacancyPriors:
     observation_sd: LogNormal = field(
         default_factory=lambda: LogNormal(mu=float(np.log(0.05)), sigma=1.0)
     )
-    #: Mean impact of each shock on each series across sectors (log multiplier).
+    #: Mean full-size effect of each shock on each series across sectors (log multiplier).
     shock_mean: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.0))
     #: Spread of a shock's sector effects around its series mean.
     shock_sector_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.3))

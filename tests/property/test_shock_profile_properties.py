@@ -1,0 +1,29 @@
+"""Properties of a shock's profile over time, for any start, peak and decay."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from talentflow.models.shocks import Shock, shock_profile, shock_timing
+
+MONTHS = np.arange(60) + np.datetime64("2000-01", "M").astype(np.int64)  # month numbers
+
+
+@given(
+    start=st.integers(0, 40),
+    ramp=st.integers(1, 24),
+    decay=st.floats(0.0, 0.99),
+)
+def test_profile_builds_to_one_at_the_peak_then_decays(start, ramp, decay):
+    first = np.datetime64("2000-01", "M") + np.timedelta64(start, "M")
+    shock = Shock(name="s", start=str(first), peak=str(first + np.timedelta64(ramp - 1, "M")))
+    assert shock.ramp == ramp
+    profile = shock_profile(shock_timing((shock,), MONTHS), np.array([decay]))[0]
+    before, rising, after = profile[:start], profile[start : start + ramp], profile[start + ramp :]
+    assert (before == 0.0).all()
+    np.testing.assert_allclose(rising, np.arange(1, ramp + 1) / ramp)
+    np.testing.assert_allclose(after, (1.0 - decay) ** np.arange(1, after.size + 1))
+    # Without a peak the profile is the impulse's: full size at the start, then decay.
+    impulse = Shock(name="s", start=str(first))
+    at_start = shock_profile(shock_timing((impulse,), MONTHS), np.array([decay]))[0, start:]
+    np.testing.assert_allclose(at_start, (1.0 - decay) ** np.arange(at_start.size))

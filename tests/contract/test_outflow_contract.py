@@ -7,6 +7,7 @@ import pytest
 import xarray as xr
 
 import talentflow as tf
+from talentflow._config import config_hash
 from talentflow.testing import check_model_contract
 from tests.conftest import QUICK, small_panel
 
@@ -109,6 +110,21 @@ def test_load_rejects_other_class_tampered_config_and_old_versions(fitted, tmp_p
         tf.OutflowModel.load(tmp_path / "missing.nc")
     with pytest.raises(tf.ModelFileError, match=r"\.nc \(netCDF\) or \.zarr"):
         fitted.save(tmp_path / "model.pkl")
+
+
+def test_load_reads_a_file_written_before_a_defaulted_config_field(fitted, tmp_path):
+    # A file from before ``Shock.peak`` existed: its shocks have no "peak" key, and its
+    # id was computed from that config.
+    path = fitted.save(tmp_path / "model.nc")
+    config = json.loads(fitted.posterior_.attrs["config"])
+    for shock in config["shocks"]:
+        del shock["peak"]
+    with h5py.File(path, "r+") as f:
+        f.attrs["config"] = json.dumps(config)
+        f.attrs["model_id"] = config_hash("OutflowModel", config)
+    loaded = tf.OutflowModel.load(path)
+    assert loaded.config == fitted.config
+    assert loaded.model_id == fitted.model_id
 
 
 def test_posterior_is_a_copy(fitted):

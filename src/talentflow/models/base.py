@@ -194,14 +194,20 @@ class BayesianModel[C]:
                 f"version ({package_version()}) cannot read"
             )
         try:
-            config = from_dict(cls.config_type, json.loads(str(attrs["config"])))
-        except (ConfigError, TypeError, ValueError) as err:
+            stored_config = json.loads(str(attrs["config"]))
+        except ValueError as err:
             raise ModelFileError(f"{path}: its config cannot be read: {err}") from err
-        model = cls(config)
-        if model.model_id != attrs["model_id"]:
+        # The id is checked against the config as written, so a file keeps loading when
+        # a later version adds a config field with a default (the model's own id then
+        # covers that field too).
+        if config_hash(cls.__name__, stored_config) != attrs["model_id"]:
             raise ModelFileError(
                 f"{path}: its config does not match its model id {attrs['model_id']} "
                 "(the file was altered or corrupted)"
             )
+        try:
+            model = cls(from_dict(cls.config_type, stored_config))
+        except (ConfigError, TypeError, ValueError) as err:
+            raise ModelFileError(f"{path}: its config cannot be read: {err}") from err
         model._fit = tree
         return model

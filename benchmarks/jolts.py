@@ -68,6 +68,14 @@ def headline(scores: xr.Dataset) -> dict[str, dict[str, float]]:
     }
 
 
+def training(r: dict[str, Any]) -> str:
+    """How the vacancy model of result ``r`` trains: its window and draws."""
+    return (
+        f"the last {r['window_months']} months before each cutoff ({r['fit']['draws']} draws "
+        f"x {r['fit']['chains']} chains)"
+    )
+
+
 def headline_table(models: dict[str, Any]) -> list[str]:
     """Markdown rows of :func:`headline` for each model."""
     lines = [
@@ -174,8 +182,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"US JOLTS/CPS, 9 industries, {r['cutoffs']} cutoffs (every 6 months, 2015-01 to "
         "2024-07), 12 months ahead. Mean CRPS (thousands of persons) and coverage of the 80% "
         "intervals over horizons 6-12, all cutoffs and industries. The vacancy model trains "
-        f"on the last {r['window_months']} months before each cutoff ({r['fit']['draws']} "
-        f"draws x {r['fit']['chains']} chains); the baselines on the whole history.",
+        f"on {training(r)}; the baselines on the whole history.",
         "",
         *headline_table(r["models"]),
     ]

@@ -21,6 +21,7 @@ from jolts import (
     headline,
     headline_table,
     load_panel,
+    training,
     vacancy_model,
 )
 
@@ -53,9 +54,8 @@ def markdown(r: dict[str, Any]) -> str:
     lines = [
         f"Validation cutoffs: US JOLTS/CPS, 9 industries, {r['cutoffs']} cutoffs (every 6 "
         "months, 2010-01 to 2014-07), 12 months ahead; mean CRPS (thousands of persons) and "
-        "80% coverage over horizons 6-12. The vacancy model trains on the last "
-        f"{r['window_months']} months before each cutoff ({r['fit']['draws']} draws x "
-        f"{r['fit']['chains']} chains), without a shock or with the recession "
+        f"80% coverage over horizons 6-12. The vacancy model trains on {training(r)}, "
+        "without a shock or with the recession "
         f"({RECESSION.start} to {RECESSION.peak}, NBER dates) as one that builds up to its "
         "trough; the baselines on the whole history.",
         "",

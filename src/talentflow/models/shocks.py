@@ -69,16 +69,10 @@ class Shock:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ConfigError(f"Shock.name must be a non-empty string, got {self.name!r}")
-        try:
-            month = pd.Timestamp(self.start).strftime("%Y-%m")
-        except (ValueError, TypeError) as err:
-            raise ConfigError(f"Shock {self.name!r}: start {self.start!r} is not a date") from err
+        month = self._month("start")
         object.__setattr__(self, "start", month)
         if self.peak is not None:
-            try:
-                peak = pd.Timestamp(self.peak).strftime("%Y-%m")
-            except (ValueError, TypeError) as err:
-                raise ConfigError(f"Shock {self.name!r}: peak {self.peak!r} is not a date") from err
+            peak = self._month("peak")
             if peak < month:
                 raise ConfigError(
                     f"Shock {self.name!r}: peak {peak} is before start {month} "
@@ -94,6 +88,14 @@ class Shock:
         for name in ("sectors", "variables"):
             if getattr(self, name) is not None:
                 object.__setattr__(self, name, tuple(getattr(self, name)))
+
+    def _month(self, field: str) -> str:
+        """Return the date in ``field`` as ``"YYYY-MM"``; raise ConfigError if it is not one."""
+        value = getattr(self, field)
+        try:
+            return pd.Timestamp(value).strftime("%Y-%m")
+        except (ValueError, TypeError) as err:
+            raise ConfigError(f"Shock {self.name!r}: {field} {value!r} is not a date") from err
 
     @property
     def is_hypothetical(self) -> bool:
@@ -183,7 +185,7 @@ def shock_timing(shocks: tuple[Shock, ...], months: np.ndarray) -> np.ndarray:
     """
     ramps = {s.name: s.ramp for s in shocks}
     ramp = np.array(
-        [ramps.get(str(s.like), s.ramp) if s.peak is None else s.ramp for s in shocks],
+        [ramps[s.like] if s.peak is None and s.like in ramps else s.ramp for s in shocks],
         dtype=np.float64,
     )[:, None]
     starts = np.array([s.month.astype(np.int64) for s in shocks], dtype=np.int64)

@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from talentflow.models.shocks import Shock, shock_profile, shock_timing
 
-MONTHS = np.arange(60) + np.datetime64("2000-01", "M").astype(np.int64)  # month numbers
+MONTHS = np.arange(72) + np.datetime64("2000-01", "M").astype(np.int64)  # month numbers
 
 
 @given(

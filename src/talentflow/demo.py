@@ -1,8 +1,10 @@
-"""The demo: fit the bundled "relocation 2022" example, forecast, and write a small report.
+"""The demo: fit the bundled 2022 examples, forecast, and write a small report.
 
-It fits the outflow model to the simulated departures, then the return model to the
-simulated returns with the outflow model's departures, and forecasts both a year ahead
-with and without a second mobilization.
+It fits the outflow model to the simulated "relocation 2022" departures, then the
+return model to the simulated returns with the outflow model's departures, and
+forecasts both a year ahead with and without a second mobilization. Then it fits the
+vacancy model to the simulated "job board 2022" panel and forecasts vacancies, job
+seekers and their ratio a year ahead with and without a second fall in IT openings.
 
 Run it with ``python -m talentflow.demo --out demo-report`` (``nox -s demo`` does).
 """
@@ -12,45 +14,81 @@ from __future__ import annotations
 import argparse
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypedDict
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
-import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow.datasets import load_relocation_2022, load_returns_2022
+from talentflow.datasets import load_job_board_2022, load_relocation_2022, load_returns_2022
+from talentflow.datasets.job_board import INVASION
 from talentflow.datasets.relocation import SHOCKS
 from talentflow.exceptions import ConvergenceWarning
 from talentflow.forecast.scenario import Scenario
-from talentflow.models import OutflowConfig, OutflowModel, ReturnConfig, ReturnModel, Shock
+from talentflow.models import (
+    OutflowConfig,
+    OutflowModel,
+    ReturnConfig,
+    ReturnModel,
+    Shock,
+    VacancyConfig,
+    VacancyModel,
+)
 from talentflow.plot import (
+    plot_beveridge,
     plot_destination_shares,
     plot_outflow_fan,
     plot_return_hazard,
     plot_scenario_totals,
     plot_shock_effects,
     plot_stock_abroad,
+    plot_tightness,
 )
+from talentflow.plot._bands import median_and_interval
 from talentflow.sampling import diagnose
 
 SECOND_WAVE = Scenario(
     shocks=(Shock(name="second mobilization", start="2024-06", like="mobilization"),)
 )
+SECOND_SLUMP = Scenario(
+    shocks=(
+        Shock(
+            name="second slump",
+            start="2024-03",
+            like=INVASION.name,
+            variables=("vacancies",),
+            sectors=("IT",),
+        ),
+    )
+)
+
+
+class _Sampler(TypedDict):
+    """Sampler settings the demo passes to every fit."""
+
+    draws: int
+    tune: int
+    chains: int
+    progress: bool
 
 
 def _say(message: str) -> None:
     print(f"[talentflow demo {time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
-def _interval(da: xr.DataArray, prob: float = 0.9) -> tuple[float, float, float]:
-    lo, mid, hi = da.quantile([(1 - prob) / 2, 0.5, (1 + prob) / 2], dim=list(D.SAMPLE_DIMS))
-    return float(lo), float(mid), float(hi)
+def _fit(fit: Callable[[], object]) -> None:
+    """Run ``fit`` and report its convergence warnings instead of raising them."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        fit()
+    for w in caught:
+        _say(f"warning: {w.message}")
 
 
 def run_demo(
@@ -62,7 +100,7 @@ def run_demo(
     random_seed: int = 2022,
     progress: bool = True,
 ) -> Path:
-    """Fit, forecast 12 months with and without a second mobilization, write the report.
+    """Fit the three models, forecast 12 months with and without new shocks, write the report.
 
     Returns
     -------
@@ -76,13 +114,8 @@ def run_demo(
     _say(
         f"fitting: compile (cached after the first run) and sample {chains} chains x {draws} draws"
     )
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        model.fit(
-            data, draws=draws, tune=tune, chains=chains, random_seed=random_seed, progress=progress
-        )
-    for w in caught:
-        _say(f"warning: {w.message}")
+    sampler = _Sampler(draws=draws, tune=tune, chains=chains, progress=progress)
+    _fit(lambda: model.fit(data, random_seed=random_seed, **sampler))
     fit = model.posterior_
     _say("forecasting 12 months: baseline and a second mobilization in June 2024")
     baseline = model.forecast(12, random_seed=random_seed + 1)
@@ -91,19 +124,11 @@ def run_demo(
 
     _say("fitting the return model to the simulated returns, departures from the outflow model")
     back = ReturnModel(ReturnConfig(waves=SHOCKS))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", ConvergenceWarning)
-        back.fit(
-            load_returns_2022(),
-            outflow_model=model,
-            draws=draws,
-            tune=tune,
-            chains=chains,
-            random_seed=random_seed + 2,
-            progress=progress,
+    _fit(
+        lambda: back.fit(
+            load_returns_2022(), outflow_model=model, random_seed=random_seed + 2, **sampler
         )
-    for w in caught:
-        _say(f"warning: {w.message}")
+    )
     returns = {
         name: back.forecast(12, outflow_model=model, scenario=scenario, random_seed=random_seed + 3)
         for name, scenario in (
@@ -112,6 +137,20 @@ def run_demo(
         )
     }
     back.save(out / "return_model.nc")
+
+    _say("fitting the vacancy model to the simulated 'job board 2022' panel (5 sectors x 5 years)")
+    board = load_job_board_2022()
+    market = VacancyModel(VacancyConfig(shocks=(INVASION,)))
+    _fit(lambda: market.fit(board, random_seed=random_seed + 4, **sampler))
+    _say("forecasting 12 months: baseline and a second fall in IT openings in March 2024")
+    market_forecasts = {
+        name: market.forecast(12, scenario=scenario, random_seed=random_seed + 5)
+        for name, scenario in (
+            ("no new shock", None),
+            ("second fall in IT openings, March 2024", SECOND_SLUMP),
+        )
+    }
+    market.save(out / "vacancy_model.nc")
 
     _say("drawing figures")
     figures = {
@@ -126,6 +165,14 @@ def run_demo(
         "stock_abroad.png": plot_stock_abroad(
             back.posterior_, forecast=returns["second mobilization, June 2024"]
         ),
+        "beveridge_it.png": plot_beveridge(
+            market.posterior_,
+            forecast=market_forecasts["second fall in IT openings, March 2024"],
+            sectors=["IT"],
+        ),
+        "tightness.png": plot_tightness(
+            market.posterior_, forecast=market_forecasts["no new shock"]
+        ),
     }
     for name, fig in figures.items():
         fig.savefig(out / name, dpi=110)
@@ -133,7 +180,15 @@ def run_demo(
 
     summary = out / "summary.md"
     text = _summary(data, fit, baseline, wave, list(figures))
-    summary.write_text(text + "\n" + _returns_summary(back, returns))
+    summary.write_text(
+        "\n".join(
+            [
+                text,
+                _returns_summary(back, returns),
+                _job_board_summary(board, market, market_forecasts),
+            ]
+        )
+    )
     _say(f"report written to {out.resolve()}")
     return summary
 
@@ -146,7 +201,6 @@ def _summary(
     figures: Sequence[str],
 ) -> str:
     post = fit[D.POSTERIOR].to_dataset()
-    diag = diagnose(fit)
     lines = [
         "# talentflow demo: relocation 2022 (SIMULATED data)",
         "",
@@ -154,10 +208,7 @@ def _summary(
         "",
         "## Fit",
         "",
-        f"- backend: {fit.attrs['backend']}; compile {fit.attrs['compile_seconds']:.1f} s, "
-        f"sampling {fit.attrs['sampling_seconds']:.1f} s",
-        f"- max R-hat {diag.max_rhat:.3f}; min bulk ESS {diag.min_ess_bulk:.0f}; min tail ESS "
-        f"{diag.min_ess_tail:.0f}; divergences {diag.divergences}",
+        *_fit_lines(fit),
         "",
         "## Shock effects (rate multiplier at impact, median and 90% interval)",
         "",
@@ -165,14 +216,10 @@ def _summary(
         "|---|---|---|---|",
     ]
     for shock in post[D.SHOCK].values:
-        decay = _interval(post[D.SHOCK_DECAY].sel({D.SHOCK: shock}))
+        decay = _cell(post[D.SHOCK_DECAY].sel({D.SHOCK: shock}), ".2f")
         for sector in post[D.SECTOR].values:
-            effect = post[D.SHOCK_EFFECT].sel({D.SHOCK: shock, D.SECTOR: sector})
-            lo, mid, hi = _interval(effect.copy(data=np.exp(effect.values)))
-            lines.append(
-                f"| {shock} | {sector} | {mid:.1f} ({lo:.1f}-{hi:.1f}) | "
-                f"{decay[1]:.2f} ({decay[0]:.2f}-{decay[2]:.2f}) |"
-            )
+            effect = xr.ufuncs.exp(post[D.SHOCK_EFFECT].sel({D.SHOCK: shock, D.SECTOR: sector}))
+            lines.append(f"| {shock} | {sector} | {_cell(effect, '.1f')} | {decay} |")
     lines += [
         "",
         "## Destination shares of IT departures (median, 90% interval)",
@@ -181,10 +228,8 @@ def _summary(
         "|---|---|",
     ]
     for dest in post[D.DESTINATION].values:
-        lo, mid, hi = _interval(
-            post[D.DESTINATION_SHARE].sel({D.SECTOR: "IT", D.DESTINATION: dest})
-        )
-        lines.append(f"| {dest} | {mid:.1%} ({lo:.1%}-{hi:.1%}) |")
+        share = post[D.DESTINATION_SHARE].sel({D.SECTOR: "IT", D.DESTINATION: dest})
+        lines.append(f"| {dest} | {_cell(share, '.1%')} |")
     lines += [
         "",
         "## Forecast: total outflow over the next 12 months (median, 90% interval)",
@@ -194,8 +239,7 @@ def _summary(
     ]
     for name, fc in (("no new shock", baseline), ("second mobilization, June 2024", wave)):
         total = fc[D.PREDICTIONS].to_dataset()[D.OUTFLOW_TOTAL].sum((D.TIME, D.SECTOR))
-        lo, mid, hi = _interval(total)
-        lines.append(f"| {name} | {mid:,.0f} ({lo:,.0f}-{hi:,.0f}) |")
+        lines.append(f"| {name} | {_cell(total, ',.0f')} |")
     lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
     lines += [
         "",
@@ -203,6 +247,23 @@ def _summary(
         "",
     ]
     return "\n".join(lines)
+
+
+def _fit_lines(fit: xr.DataTree) -> list[str]:
+    """Two report lines: where the fit's time went, and its convergence diagnostics."""
+    diag = diagnose(fit)
+    return [
+        f"- backend: {fit.attrs['backend']}; compile {fit.attrs['compile_seconds']:.1f} s, "
+        f"sampling {fit.attrs['sampling_seconds']:.1f} s",
+        f"- max R-hat {diag.max_rhat:.3f}; min bulk ESS {diag.min_ess_bulk:.0f}; min tail ESS "
+        f"{diag.min_ess_tail:.0f}; divergences {diag.divergences}",
+    ]
+
+
+def _cell(da: xr.DataArray, fmt: str) -> str:
+    """Median and 90% interval of draws ``da`` as one table cell."""
+    lo, mid, hi = median_and_interval(da, 0.9).values
+    return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
 
 
 def _returns_summary(back: ReturnModel, forecasts: dict[str, xr.DataTree]) -> str:
@@ -233,17 +294,66 @@ def _returns_summary(back: ReturnModel, forecasts: dict[str, xr.DataTree]) -> st
     for name, fc in forecasts.items():
         pred = fc[D.PREDICTIONS].to_dataset()
         totals = [
-            _interval(pred[v].sum([d for d in pred[v].dims if d not in D.SAMPLE_DIMS]))
+            _cell(pred[v].sum([d for d in pred[v].dims if d not in D.SAMPLE_DIMS]), ",.0f")
             for v in (D.RETURNS, D.NET_OUTFLOW)
         ]
-        lines.append(
-            f"| {name} | "
-            + " | ".join(f"{mid:,.0f} ({lo:,.0f}-{hi:,.0f})" for lo, mid, hi in totals)
-            + " |"
-        )
+        lines.append(f"| {name} | " + " | ".join(totals) + " |")
     lines += [
         "",
         "The return model is saved as `return_model.nc` (`talentflow.ReturnModel.load`).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _job_board_summary(
+    board: xr.Dataset, market: VacancyModel, forecasts: dict[str, xr.DataTree]
+) -> str:
+    """Write the report's job-board section (simulated vacancies and job seekers)."""
+    fit = market.posterior_
+    post = fit[D.POSTERIOR].to_dataset()
+    effect = xr.ufuncs.exp(post[D.SHOCK_EFFECT].sel({D.SHOCK: INVASION.name}))
+    lines = [
+        "## Job board 2022 (SIMULATED; see talentflow.datasets.job_board)",
+        "",
+        f"> {board.attrs['description']}",
+        "",
+        *_fit_lines(fit),
+        "",
+        f"Effect of the {INVASION.name} at full size ({INVASION.peak}), as a multiplier "
+        "(median, 90% interval):",
+        "",
+        "| sector | vacancies | job seekers |",
+        "|---|---|---|",
+    ]
+    for sector in post[D.SECTOR].values:
+        cells = [
+            _cell(effect.sel({D.SERIES: series, D.SECTOR: sector}), ".2f")
+            for series in (D.VACANCIES, D.JOB_SEEKERS)
+        ]
+        lines.append(f"| {sector} | " + " | ".join(cells) + " |")
+    last = str(board[D.TIME].values[-1])[:7]
+    seekers_per_vacancy = {
+        f"fitted, {last}": 1.0 / post[D.TIGHTNESS].isel({D.TIME: -1}),
+        **{
+            f"in 12 months, {name}": 1.0
+            / fc[D.PREDICTIONS].to_dataset()[D.TIGHTNESS].isel({D.TIME: -1})
+            for name, fc in forecasts.items()
+        },
+    }
+    lines += [
+        "",
+        "Job seekers per vacancy, the hh.index of Russian job boards (median, 90% interval):",
+        "",
+        "| sector | " + " | ".join(seekers_per_vacancy) + " |",
+        "|---|" + "---|" * len(seekers_per_vacancy),
+    ]
+    for sector in post[D.SECTOR].values:
+        cells = [_cell(v.sel({D.SECTOR: sector}), ".2f") for v in seekers_per_vacancy.values()]
+        lines.append(f"| {sector} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "The vacancy model is saved as `vacancy_model.nc` (`talentflow.VacancyModel.load`).",
         "",
     ]
     return "\n".join(lines)

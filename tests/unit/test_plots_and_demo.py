@@ -34,6 +34,9 @@ def test_demo_writes_the_report(tmp_path):
     assert "| IT |" in text
     assert "| invasion |" in text
     assert "net outflow" in text
+    assert "Job board 2022 (SIMULATED" in text
+    assert "hh.index" in text
+    assert "second fall in IT openings" in text
     for name in (
         "fan_all_sectors.png",
         "shock_effects.png",
@@ -43,6 +46,9 @@ def test_demo_writes_the_report(tmp_path):
         "return_hazard.png",
         "stock_abroad.png",
         "return_model.nc",
+        "beveridge_it.png",
+        "tightness.png",
+        "vacancy_model.nc",
     ):
         assert (tmp_path / name).stat().st_size > 1000
     plt.close("all")

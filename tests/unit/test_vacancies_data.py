@@ -72,3 +72,27 @@ def test_sector_never_observed_and_time_rules(market):
 )
 def test_the_jolts_panel_is_valid_input():
     validate_vacancies(tf.datasets.load_us_jolts_cps(SHARED_DATA / "us_jolts_cps" / "fred"))
+
+
+def test_the_job_board_example_is_valid_calibrated_input():
+    data = tf.datasets.load_job_board_2022()
+    validate_vacancies(data)
+    assert data.attrs["simulated"] == "yes"
+    assert "hires" not in data
+    march = data.vacancies.sel(sector="IT", time="2022-03-01").item()
+    assert march == pytest.approx(95_000.0)
+    xr.testing.assert_identical(data, tf.datasets.load_job_board_2022())
+
+
+def test_simulated_start_levels_per_series_and_sector():
+    start = np.array([[100.0, 200.0, 300.0], [1000.0, 2000.0, 3000.0]])
+    _, truth = tf.datasets.simulate_vacancies(
+        sectors=3, n_months=12, start_level=start, random_seed=0
+    )
+    np.testing.assert_allclose(truth.trend.isel(time=0).values, np.log(start))
+    _, per_series = tf.datasets.simulate_vacancies(
+        sectors=3, n_months=12, start_level=(100.0, 1000.0), random_seed=0
+    )
+    np.testing.assert_allclose(
+        per_series.trend.isel(time=0).values, np.log([[100.0] * 3, [1000.0] * 3])
+    )

@@ -66,8 +66,8 @@ def simulate_vacancies(
     n_months : int
         Length of the monthly panel starting at ``start``.
     start_level : array
-        Level of (vacancies, job seekers) at the first month, broadcast to
-        ``(series, sector)``.
+        Level of (vacancies, job seekers) at the first month: one per series, or one
+        per series and sector (shape ``(2, sector)``).
     innovation_sd, common_share, factor_correlation
         Innovation sd ``(series, sector)``, the common factor's variance share per
         series and the correlation of the two factors.
@@ -124,7 +124,8 @@ def simulate_vacancies(
         rng.normal(size=(n_months - 1, *cell)),
         np,
     ).reshape(n_months - 1, -1)
-    start_log = np.log(np.broadcast_to(np.asarray(start_level, dtype=float)[..., None], cell))
+    level_in = np.asarray(start_level, dtype=float)
+    start_log = np.log(np.broadcast_to(level_in[:, None] if level_in.ndim == 1 else level_in, cell))
     level0 = start_log.reshape(1, -1)
     extra: dict[str, tuple[tuple[str, ...], FloatArray]] = {}
     if trend == "integrated_ar1":

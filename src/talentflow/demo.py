@@ -219,7 +219,7 @@ def _summary(
         decay = _cell(post[D.SHOCK_DECAY].sel({D.SHOCK: shock}), ".2f")
         for sector in post[D.SECTOR].values:
             effect = xr.ufuncs.exp(post[D.SHOCK_EFFECT].sel({D.SHOCK: shock, D.SECTOR: sector}))
-            lines.append(f"| {shock} | {sector} | {_cell(effect, '.1f')} | {decay} |")
+            lines.append(_row(shock, sector, _cell(effect, ".1f"), decay))
     lines += [
         "",
         "## Destination shares of IT departures (median, 90% interval)",
@@ -229,7 +229,7 @@ def _summary(
     ]
     for dest in post[D.DESTINATION].values:
         share = post[D.DESTINATION_SHARE].sel({D.SECTOR: "IT", D.DESTINATION: dest})
-        lines.append(f"| {dest} | {_cell(share, '.1%')} |")
+        lines.append(_row(dest, _cell(share, ".1%")))
     lines += [
         "",
         "## Forecast: total outflow over the next 12 months (median, 90% interval)",
@@ -239,13 +239,9 @@ def _summary(
     ]
     for name, fc in (("no new shock", baseline), ("second mobilization, June 2024", wave)):
         total = fc[D.PREDICTIONS].to_dataset()[D.OUTFLOW_TOTAL].sum((D.TIME, D.SECTOR))
-        lines.append(f"| {name} | {_cell(total, ',.0f')} |")
+        lines.append(_row(name, _cell(total, ",.0f")))
     lines += ["", "## Figures", ""] + [f"![{f}]({f})" for f in figures]
-    lines += [
-        "",
-        "The fitted model is saved as `outflow_model.nc` (`talentflow.OutflowModel.load`).",
-        "",
-    ]
+    lines += _saved("outflow_model.nc", "OutflowModel")
     return "\n".join(lines)
 
 
@@ -266,6 +262,16 @@ def _cell(da: xr.DataArray, fmt: str) -> str:
     return f"{mid:{fmt}} ({lo:{fmt}}-{hi:{fmt}})"
 
 
+def _row(*cells: object) -> str:
+    """One Markdown table row."""
+    return "| " + " | ".join(map(str, cells)) + " |"
+
+
+def _saved(file: str, model: str) -> list[str]:
+    """Close a report section with where its fitted model was saved."""
+    return ["", f"The fitted model is saved as `{file}` (`talentflow.{model}.load`).", ""]
+
+
 def _returns_summary(back: ReturnModel, forecasts: dict[str, xr.DataTree]) -> str:
     """Write the report's return-migration section (simulated returns, assumed hazard)."""
     lines = [
@@ -283,7 +289,7 @@ def _returns_summary(back: ReturnModel, forecasts: dict[str, xr.DataTree]) -> st
             f"{float(row.sel(summary='upper')):.0%})"
             for row in share.transpose(D.MONTHS_ABROAD, "summary")
         ]
-        lines.append(f"| {wave} | " + " | ".join(cells) + " |")
+        lines.append(_row(wave, *cells))
     lines += [
         "",
         "Next 12 months, all sectors (median, 90% interval):",
@@ -297,12 +303,8 @@ def _returns_summary(back: ReturnModel, forecasts: dict[str, xr.DataTree]) -> st
             _cell(pred[v].sum([d for d in pred[v].dims if d not in D.SAMPLE_DIMS]), ",.0f")
             for v in (D.RETURNS, D.NET_OUTFLOW)
         ]
-        lines.append(f"| {name} | " + " | ".join(totals) + " |")
-    lines += [
-        "",
-        "The return model is saved as `return_model.nc` (`talentflow.ReturnModel.load`).",
-        "",
-    ]
+        lines.append(_row(name, *totals))
+    lines += _saved("return_model.nc", "ReturnModel")
     return "\n".join(lines)
 
 
@@ -331,7 +333,7 @@ def _job_board_summary(
             _cell(effect.sel({D.SERIES: series, D.SECTOR: sector}), ".2f")
             for series in (D.VACANCIES, D.JOB_SEEKERS)
         ]
-        lines.append(f"| {sector} | " + " | ".join(cells) + " |")
+        lines.append(_row(sector, *cells))
     last = str(board[D.TIME].values[-1])[:7]
     seekers_per_vacancy = {
         f"fitted, {last}": 1.0 / post[D.TIGHTNESS].isel({D.TIME: -1}),
@@ -345,17 +347,13 @@ def _job_board_summary(
         "",
         "Job seekers per vacancy, the hh.index of Russian job boards (median, 90% interval):",
         "",
-        "| sector | " + " | ".join(seekers_per_vacancy) + " |",
+        _row("sector", *seekers_per_vacancy),
         "|---|" + "---|" * len(seekers_per_vacancy),
     ]
     for sector in post[D.SECTOR].values:
         cells = [_cell(v.sel({D.SECTOR: sector}), ".2f") for v in seekers_per_vacancy.values()]
-        lines.append(f"| {sector} | " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "The vacancy model is saved as `vacancy_model.nc` (`talentflow.VacancyModel.load`).",
-        "",
-    ]
+        lines.append(_row(sector, *cells))
+    lines += _saved("vacancy_model.nc", "VacancyModel")
     return "\n".join(lines)
 
 

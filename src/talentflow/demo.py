@@ -83,7 +83,7 @@ def _say(message: str) -> None:
 
 
 def _fit(fit: Callable[[], object]) -> None:
-    """Run ``fit`` and report its convergence warnings instead of raising them."""
+    """Run ``fit``, printing any convergence warnings as demo messages."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         fit()

@@ -23,6 +23,7 @@ from talentflow.models.vacancies_graph import (
     log_hires,
     month_of_year,
     shock_terms,
+    stationary_covariance,
 )
 
 
@@ -130,11 +131,9 @@ def simulate_vacancies(
     extra: dict[str, tuple[tuple[str, ...], FloatArray]] = {}
     if trend == "integrated_ar1":
         # The increment before the first month comes from its stationary law.
-        stationary = innovation_covariance(sd, share, np.asarray(factor_correlation), np)
-        first = rng.multivariate_normal(
-            np.zeros(2 * n_s), stationary / (1 - increment_persistence**2)
-        )
         phi = np.full(2 * n_s, increment_persistence)
+        cov = innovation_covariance(sd, share, np.asarray(factor_correlation), np)
+        first = rng.multivariate_normal(np.zeros(2 * n_s), stationary_covariance(cov, phi))
         steps = damped_paths(first[None, :], steps, phi)
         extra[D.INCREMENT_PERSISTENCE] = ((), np.asarray(increment_persistence))
         slopes = np.concatenate([first[None, :], steps]).reshape(n_months, *cell)

@@ -308,6 +308,23 @@ def innovation_covariance(sd: Tensor, common_share: Tensor, correlation: Tensor,
     return common.reshape((size, size)) + xp.diag(own)
 
 
+def stationary_covariance(cov: Tensor, persistence: Tensor) -> Tensor:
+    """Covariance of the stationary law of increments that follow a diagonal VAR(1).
+
+    ``cov`` is the innovations' covariance ``(2 J, 2 J)`` and ``persistence`` the AR
+    coefficient of each of its rows ``(2 J,)``: entry ``(i, j)`` is
+    ``cov[i, j] / (1 - persistence[i] * persistence[j])``. NumPy arrays and PyTensor
+    tensors alike.
+
+    Examples
+    --------
+    >>> stationary_covariance(np.eye(2), np.array([0.5, 0.0]))
+    array([[1.33333333, 0.        ],
+           [0.        , 1.        ]])
+    """
+    return cov / (1.0 - persistence[:, None] * persistence[None, :])
+
+
 def shock_terms(effect: Tensor, profile: Tensor) -> Tensor:
     """Sum of shock effects ``(..., time, series, sector)``.
 
@@ -406,7 +423,7 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
                 p.increment_persistence.create(D.INCREMENT_PERSISTENCE, dims=D.SERIES),
                 n_sector,
             )
-            stationary = cov / (1.0 - phi[:, None] * phi[None, :])
+            stationary = stationary_covariance(cov, phi)
             # Centred too, so relabelling sectors permutes the density exactly.
             slope0_offset = pm.Flat("slope0_offset", dims=(D.SERIES, D.SECTOR))
             slope0 = (_OFFSET_SCALE * slope0_offset).reshape((1, -1))

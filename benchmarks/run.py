@@ -73,7 +73,7 @@ def main() -> None:
 
 
 def ratios(ours: dict[str, Any], ref: dict[str, Any]) -> dict[str, float]:
-    return {
+    out = {
         "min_bulk_ess_per_second_vs_reference": ours["min_ess_bulk_per_second"]
         / ref["min_ess_bulk_per_second"],
         "min_tail_ess_per_second_vs_reference": ours["min_ess_tail_per_second"]
@@ -84,6 +84,10 @@ def ratios(ours: dict[str, Any], ref: dict[str, Any]) -> dict[str, float]:
         "warm_vs_cold_build_and_compile": ours["warm_first_draw_seconds"]
         / ours["first_draw_seconds"],
     }
+    key = "posterior_predictive_replicates_per_second"
+    if key in ours:
+        out[f"{key}_vs_reference"] = ours[key] / ref[key]
+    return out
 
 
 def _target(r: dict[str, Any], key: str) -> str:
@@ -100,6 +104,16 @@ def _target(r: dict[str, Any], key: str) -> str:
 def markdown(r: dict[str, Any]) -> str:
     t, ref, q = r["talentflow"], r["reference"], r["ratios"]
     s = r["settings"]
+    ppc = q.get("posterior_predictive_replicates_per_second_vs_reference")
+    replicate_rows = (
+        []
+        if ppc is None
+        else [
+            "| posterior predictive replicates of the panel per second, talentflow "
+            f"(`sample_posterior_predictive`) / plain PyMC (`pm.sample_posterior_predictive`) "
+            f"| {ppc:.0f}x | |"
+        ]
+    )
     return "\n".join(
         [
             f"{r['title']}; {s['draws']} draws after {s['tune']} tuning steps; "
@@ -119,6 +133,7 @@ def markdown(r: dict[str, Any]) -> str:
             f"{q['warm_refit_vs_cold_fit']:.2f} | {_target(r, 'warm_refit_vs_cold_fit')} |",
             f"| build + compile before the first draw, warm refit / cold fit | "
             f"{q['warm_vs_cold_build_and_compile']:.4f} | |",
+            *replicate_rows,
             "",
             f"Divergences: talentflow {t['divergences']}, plain PyMC {ref['divergences']}. "
             f"Leapfrog steps per draw: talentflow {t['leapfrog_steps_per_draw']:.0f}, "

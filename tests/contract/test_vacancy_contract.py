@@ -56,6 +56,40 @@ def test_same_seed_same_posterior(vacancy_config, vacancy_fitted):
 
 
 @pytest.mark.slow
+def test_posterior_predictive_replicates_the_observed_series(vacancy_fitted):
+    before = vacancy_fitted.posterior_.copy(deep=True)
+    ppc = vacancy_fitted.sample_posterior_predictive(random_seed=4)
+    rep = ppc.posterior_predictive.to_dataset()
+    observed = ppc.observed_data.to_dataset()
+    xr.testing.assert_identical(observed, vacancy_fitted.posterior_.observed_data.to_dataset())
+    assert sorted(rep.data_vars) == ["hires", "job_seekers", "vacancies"]
+    for name in rep.data_vars:
+        assert rep[name].dims == ("chain", "draw", "time", "sector")
+        xr.testing.assert_equal(rep[name].time, observed[name].time)
+        xr.testing.assert_equal(rep[name].sector, observed[name].sector)
+        lo, hi = rep[name].quantile([0.05, 0.95], dim=("chain", "draw"))
+        seen = observed[name].notnull()
+        inside = ((observed[name] >= lo) & (observed[name] <= hi)).where(seen)
+        assert 0.8 <= float(inside.sum() / seen.sum()) <= 1.0
+    # The replicates are the latent levels plus observation noise of the fitted size:
+    # averaged over months, the log replicates' variance exceeds the log levels' by
+    # the mean squared observation sd (law of total variance).
+    post = vacancy_fitted.posterior_.posterior.to_dataset()
+    sample = ("chain", "draw")
+    for series in ("vacancies", "job_seekers"):
+        extra = np.log(rep[series]).var(sample) - np.log(post["level"].sel(series=series)).var(
+            sample
+        )
+        noise = (post.observation_sd.sel(series=series) ** 2).mean(sample)
+        np.testing.assert_allclose(extra.mean("time"), noise, rtol=0.1)
+    again = vacancy_fitted.sample_posterior_predictive(random_seed=4)
+    xr.testing.assert_identical(again.posterior_predictive, ppc.posterior_predictive)
+    other = vacancy_fitted.sample_posterior_predictive(random_seed=5)
+    assert not np.array_equal(other.posterior_predictive.vacancies, rep.vacancies)
+    xr.testing.assert_identical(vacancy_fitted.posterior_, before)
+
+
+@pytest.mark.slow
 def test_summary_lists_the_parameters_not_the_paths(vacancy_fitted):
     rows = list(vacancy_fitted.summary().index)
     assert "factor_correlation" in rows
@@ -139,6 +173,10 @@ def test_without_hires_no_matching_and_integrated_ar1(tmp_path):
     fc = model.forecast(4, random_seed=0).predictions
     assert "hires" not in fc
     assert sorted(fc.data_vars) == ["job_seekers", "level", "tightness", "vacancies"]
+    assert sorted(model.sample_posterior_predictive(random_seed=1).posterior_predictive) == [
+        "job_seekers",
+        "vacancies",
+    ]
     loaded = tf.VacancyModel.load(model.save(tmp_path / "v.zarr"))
     xr.testing.assert_allclose(
         loaded.forecast(4, random_seed=0).predictions.tightness, fc.tightness

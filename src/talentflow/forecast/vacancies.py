@@ -107,16 +107,12 @@ def forecast_vacancies(
         )
         profile = shock_profile(shock_timing(all_shocks, month_numbers(future)), decay)
         log_level = log_level + shock_terms(effect, profile)
-    noise = sample_draws(post, D.OBSERVATION_SD, *_CELL)[:, :, None]
-    observed = np.exp(log_level + noise * rng.normal(size=log_level.shape))
-
     sample = {D.CHAIN: post[D.CHAIN].values, D.DRAW: post[D.DRAW].values}
     coords = {**sample, D.TIME: future, D.SERIES: list(SERIES), D.SECTOR: post[D.SECTOR].values}
     cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
     predictions = xr.Dataset(
         {
-            D.VACANCIES: (cell2, observed[..., 0, :]),
-            D.JOB_SEEKERS: (cell2, observed[..., 1, :]),
+            **replicate_series(post, log_level, rng),
             D.LEVEL: ((*cell2[:-1], *_CELL), np.exp(log_level)),
             D.TIGHTNESS: (cell2, np.exp(log_level[..., 0, :] - log_level[..., 1, :])),
         },
@@ -155,16 +151,50 @@ def _hires(
     sigma = sample_draws(post, D.EFFICIENCY_SIGMA)[..., None, None]
     walk = np.cumsum(sigma * rng.normal(size=(n_chain, n_draw, h, n_sec)), axis=-2)
     log_eff = np.log(efficiency) + walk
+    return {
+        **replicate_hires(post, config, log_level, log_eff, rng),
+        D.MATCHING_EFFICIENCY: ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR), np.exp(log_eff)),
+    }
+
+
+def replicate_series(
+    post: xr.Dataset, log_level: FloatArray, rng: np.random.Generator
+) -> dict[str, tuple[tuple[str, ...], FloatArray]]:
+    """Draw what the data would show: ``vacancies`` and ``job_seekers`` with noise.
+
+    ``log_level`` holds the latent log levels ``(chain, draw, time, series, sector)``
+    and ``post`` the draws of ``observation_sd``; returns the two series as
+    ``(dims, values)`` pairs over ``(chain, draw, time, sector)``.
+    """
+    noise = sample_draws(post, D.OBSERVATION_SD, *_CELL)[:, :, None]
+    observed = np.exp(log_level + noise * rng.normal(size=log_level.shape))
+    cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
+    return {D.VACANCIES: (cell2, observed[..., 0, :]), D.JOB_SEEKERS: (cell2, observed[..., 1, :])}
+
+
+def replicate_hires(
+    post: xr.Dataset,
+    config: VacancyConfig,
+    log_level: FloatArray,
+    log_efficiency: FloatArray,
+    rng: np.random.Generator,
+) -> dict[str, tuple[tuple[str, ...], FloatArray]]:
+    """Draw ``hires`` from the matching function, with noise, as the data would show them.
+
+    ``log_efficiency`` is ``(chain, draw, time, sector)``, on the months of ``log_level``.
+    """
+    n_chain, n_draw = log_level.shape[:2]
     scale = (
         sample_draws(post, D.RETURNS_TO_SCALE)
         if config.returns_to_scale == "free"
         else np.ones((n_chain, n_draw))
     )
     elasticity = sample_draws(post, D.MATCHING_ELASTICITY, D.SECTOR)
-    mu = log_hires(log_eff, log_level, elasticity, scale)
+    mu = log_hires(log_efficiency, log_level, elasticity, scale)
     noise = sample_draws(post, D.HIRES_SD)[..., None, None]
-    cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
     return {
-        D.HIRES: (cell2, np.exp(mu + noise * rng.normal(size=mu.shape))),
-        D.MATCHING_EFFICIENCY: (cell2, np.exp(log_eff)),
+        D.HIRES: (
+            (*D.SAMPLE_DIMS, D.TIME, D.SECTOR),
+            np.exp(mu + noise * rng.normal(size=mu.shape)),
+        )
     }

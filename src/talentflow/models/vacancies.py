@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data.vacancies import validate_vacancies
+from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario
-from talentflow.forecast.vacancies import forecast_vacancies
+from talentflow.forecast.vacancies import forecast_vacancies, replicate_hires, replicate_series
 from talentflow.models.base import BayesianModel
 from talentflow.models.vacancies_graph import (
     SERIES,
@@ -151,6 +153,51 @@ class VacancyModel(BayesianModel[VacancyConfig]):
             self._fitted(), self.config, horizon, scenario=scenario, random_seed=random_seed
         )
         return self._stamp(tree)
+
+    def sample_posterior_predictive(self, *, random_seed: RandomSeed) -> xr.DataTree:
+        """Replicate the observed series from the posterior, for posterior predictive checks.
+
+        Each draw's latent levels (and, with hires, its matching efficiency) get fresh
+        observation noise on the data's months, so the replicates show what data the
+        fitted model expects; compare them with ``observed_data`` (for example with
+        ``arviz.plot_ppc_dist``).
+
+        Returns
+        -------
+        xarray.DataTree
+            A new tree with ``posterior_predictive`` (``vacancies``, ``job_seekers`` and,
+            if fitted with hires, ``hires``; dims ``(chain, draw, time, sector)``) and
+            ``observed_data``.
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_vacancies(sectors=2, n_months=24, random_seed=0)
+        >>> model = tf.VacancyModel().fit(data, draws=50, tune=50, chains=2, random_seed=1,
+        ...                               check=False)
+        >>> ppc = model.sample_posterior_predictive(random_seed=2)
+        >>> sorted(ppc.posterior_predictive.data_vars)
+        ['hires', 'job_seekers', 'vacancies']
+        >>> dict(ppc.posterior_predictive.vacancies.sizes)
+        {'chain': 2, 'draw': 50, 'time': 24, 'sector': 2}
+        """
+        fit = self._fitted()
+        post = fit[D.POSTERIOR].to_dataset()
+        rng = np.random.default_rng(random_seed)
+        log_level = np.log(sample_draws(post, D.LEVEL, D.TIME, D.SERIES, D.SECTOR))
+        replicas = replicate_series(post, log_level, rng)
+        if D.MATCHING_ELASTICITY in post:
+            log_eff = np.log(sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR))
+            replicas |= replicate_hires(post, self.config, log_level, log_eff, rng)
+        coords = {d: post[d].values for d in (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)}
+        return self._stamp(
+            xr.DataTree.from_dict(
+                {
+                    f"/{D.POSTERIOR_PREDICTIVE}": xr.Dataset(replicas, coords=coords),
+                    f"/{D.OBSERVED_DATA}": fit[D.OBSERVED_DATA].to_dataset(),
+                }
+            )
+        )
 
     def _summary_names(self, with_hires: bool | None = None) -> list[str]:
         """List the parameters (not the latent paths derived from them)."""

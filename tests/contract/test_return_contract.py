@@ -81,3 +81,29 @@ def test_short_chains_warn_about_convergence(return_config, return_fitted):
         tf.ReturnModel(return_config).fit(
             returns_panel(1), random_seed=2, draws=20, tune=20, chains=2
         )
+
+
+@pytest.mark.slow
+def test_posterior_predictive_replicates_the_observed_returns(return_fitted):
+    before = return_fitted.posterior_.copy(deep=True)
+    ppc = return_fitted.sample_posterior_predictive(random_seed=4)
+    rep = ppc.posterior_predictive.returns
+    observed = ppc.observed_data.returns
+    xr.testing.assert_identical(observed, return_fitted.posterior_.observed_data.returns)
+    assert rep.dims == ("chain", "draw", "time", "sector")
+    xr.testing.assert_equal(rep.time, observed.time)
+    xr.testing.assert_equal(rep.sector, observed.sector)
+    assert (rep >= 0).all()
+    assert (rep == np.round(rep)).all()
+    # Negative-binomial counts around each draw's expected returns mu, variance
+    # mu + (phi mu)^2: over draws, the replicates' mean is mu's, and their variance is
+    # mu's variance plus the mean count variance (law of total variance).
+    post = return_fitted.posterior_.posterior
+    mu, phi = post.expected_returns, post.overdispersion
+    sample = ("chain", "draw")
+    np.testing.assert_allclose(rep.mean(), mu.mean(), rtol=0.03)
+    total_variance = mu.var(sample) + (mu + (phi * mu) ** 2).mean(sample)
+    np.testing.assert_allclose(rep.var(sample).sum(), total_variance.sum(), rtol=0.04)
+    again = return_fitted.sample_posterior_predictive(random_seed=4)
+    xr.testing.assert_identical(again.posterior_predictive, ppc.posterior_predictive)
+    xr.testing.assert_identical(return_fitted.posterior_, before)

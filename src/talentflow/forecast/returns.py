@@ -286,10 +286,8 @@ def forecast_returns(
     coords = {d: post[d].values for d in _CELL[1:]} | {D.TIME: future}
     dims = returns_dims(fit)
     predictions = flows_dataset(post, config, result, dims, coords, window)
-    expected = predictions[D.EXPECTED_RETURNS].transpose(*D.SAMPLE_DIMS, *dims).values
-    counts = kernels.draw_negative_binomial(rng, expected, post[D.OVERDISPERSION].values)
+    drawn = _draw_returns(post, predictions[D.EXPECTED_RETURNS], dims, rng)
     future_departures = xr.DataArray(ahead, dims=(*D.SAMPLE_DIMS, *_CELL))
-    drawn = xr.DataArray(counts, dims=(*D.SAMPLE_DIMS, *dims))
     net = future_departures.sum([d for d in _CELL if d not in dims]) - drawn
     predictions = predictions.assign(
         {
@@ -306,6 +304,37 @@ def forecast_returns(
     )
     tree.attrs.update(horizon=horizon, scenario=scenario.describe(), departures=source)
     return tree
+
+
+def _draw_returns(
+    post: xr.Dataset, expected: xr.DataArray, dims: tuple[str, ...], rng: np.random.Generator
+) -> xr.DataArray:
+    """Negative-binomial return counts around ``expected``, draw by draw."""
+    mean = expected.transpose(*D.SAMPLE_DIMS, *dims)
+    counts = kernels.draw_negative_binomial(rng, mean.values, post[D.OVERDISPERSION].values)
+    return mean.copy(data=counts)
+
+
+def replicate_returns(fit: xr.DataTree, *, random_seed: RandomSeed) -> xr.DataTree:
+    """Replicate the observed returns from the posterior, for posterior predictive checks.
+
+    Return counts are drawn (negative binomial, each draw's overdispersion) around each
+    draw's expected returns on the fitted months, on the observed returns' dims.
+
+    Returns
+    -------
+    xarray.DataTree
+        ``posterior_predictive`` (``returns``) and ``observed_data``.
+    """
+    post = fit[D.POSTERIOR].to_dataset()
+    rng = np.random.default_rng(random_seed)
+    replicas = _draw_returns(post, post[D.EXPECTED_RETURNS], returns_dims(fit), rng)
+    return xr.DataTree.from_dict(
+        {
+            f"/{D.POSTERIOR_PREDICTIVE}": xr.Dataset({D.RETURNS: replicas}),
+            f"/{D.OBSERVED_DATA}": fit[D.OBSERVED_DATA].to_dataset(),
+        }
+    )
 
 
 def share_back(

@@ -224,6 +224,32 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         )
         return self._stamp(tree)
 
+    def sample_posterior_predictive(self, *, random_seed: RandomSeed) -> xr.DataTree:
+        """Replicate the observed returns from the posterior, for posterior predictive checks.
+
+        Each draw's hazard runs the cohorts of its departures over the fitted months,
+        and return counts are drawn (negative binomial) around the expected returns.
+
+        Returns
+        -------
+        xarray.DataTree
+            A new tree with ``posterior_predictive`` (``returns``, on the observed
+            returns' dims after ``(chain, draw)``) and ``observed_data``.
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_returns(sectors=2, destinations=2, n_months=12,
+        ...                                        random_seed=0)
+        >>> model = tf.ReturnModel().fit(data, draws=50, tune=50, chains=2, random_seed=1,
+        ...                              check=False)
+        >>> ppc = model.sample_posterior_predictive(random_seed=3)
+        >>> dict(ppc.posterior_predictive.returns.sizes)
+        {'chain': 2, 'draw': 50, 'time': 12, 'sector': 2, 'destination': 2}
+        """
+        tree = fr.replicate_returns(self._fitted(), random_seed=random_seed)
+        return self._stamp(tree)
+
     def share_back(
         self, wave: str, *, months: Sequence[int] = (6, 12, 24), ci_prob: float = 0.9
     ) -> xr.Dataset:

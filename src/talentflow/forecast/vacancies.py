@@ -157,6 +157,36 @@ def _hires(
     }
 
 
+def replicate_vacancies(
+    fit: xr.DataTree, config: VacancyConfig, *, random_seed: RandomSeed
+) -> xr.DataTree:
+    """Replicate the observed series from the posterior, for posterior predictive checks.
+
+    Each draw's latent levels (and, with hires, its matching efficiency) get fresh
+    observation noise on the fitted months.
+
+    Returns
+    -------
+    xarray.DataTree
+        ``posterior_predictive`` (``vacancies``, ``job_seekers`` and, with hires,
+        ``hires``) and ``observed_data``.
+    """
+    post = fit[D.POSTERIOR].to_dataset()
+    rng = np.random.default_rng(random_seed)
+    log_level = np.log(sample_draws(post, D.LEVEL, D.TIME, *_CELL))
+    replicas = replicate_series(post, log_level, rng)
+    if D.MATCHING_ELASTICITY in post:
+        log_eff = np.log(sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR))
+        replicas |= replicate_hires(post, config, log_level, log_eff, rng)
+    coords = {d: post[d].values for d in (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)}
+    return xr.DataTree.from_dict(
+        {
+            f"/{D.POSTERIOR_PREDICTIVE}": xr.Dataset(replicas, coords=coords),
+            f"/{D.OBSERVED_DATA}": fit[D.OBSERVED_DATA].to_dataset(),
+        }
+    )
+
+
 def replicate_series(
     post: xr.Dataset, log_level: FloatArray, rng: np.random.Generator
 ) -> dict[str, tuple[tuple[str, ...], FloatArray]]:

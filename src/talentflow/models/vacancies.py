@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data.vacancies import validate_vacancies
-from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario
-from talentflow.forecast.vacancies import forecast_vacancies, replicate_hires, replicate_series
+from talentflow.forecast.vacancies import forecast_vacancies, replicate_vacancies
 from talentflow.models.base import BayesianModel
 from talentflow.models.vacancies_graph import (
     SERIES,
@@ -181,23 +179,8 @@ class VacancyModel(BayesianModel[VacancyConfig]):
         >>> dict(ppc.posterior_predictive.vacancies.sizes)
         {'chain': 2, 'draw': 50, 'time': 24, 'sector': 2}
         """
-        fit = self._fitted()
-        post = fit[D.POSTERIOR].to_dataset()
-        rng = np.random.default_rng(random_seed)
-        log_level = np.log(sample_draws(post, D.LEVEL, D.TIME, D.SERIES, D.SECTOR))
-        replicas = replicate_series(post, log_level, rng)
-        if D.MATCHING_ELASTICITY in post:
-            log_eff = np.log(sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR))
-            replicas |= replicate_hires(post, self.config, log_level, log_eff, rng)
-        coords = {d: post[d].values for d in (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)}
-        return self._stamp(
-            xr.DataTree.from_dict(
-                {
-                    f"/{D.POSTERIOR_PREDICTIVE}": xr.Dataset(replicas, coords=coords),
-                    f"/{D.OBSERVED_DATA}": fit[D.OBSERVED_DATA].to_dataset(),
-                }
-            )
-        )
+        tree = replicate_vacancies(self._fitted(), self.config, random_seed=random_seed)
+        return self._stamp(tree)
 
     def _summary_names(self, with_hires: bool | None = None) -> list[str]:
         """List the parameters (not the latent paths derived from them)."""

@@ -55,7 +55,7 @@ def run_talentflow(
     chains: int,
     seed: int,
 ) -> dict[str, Any]:
-    """Cold fit, warm refit on new data, ESS, gradient throughput, forecast and replicate speed."""
+    """Cold fit, warm refit on new data, ESS, gradient throughput, forecast and predictive speed."""
     t0 = time.perf_counter()
     model.fit(panel(seed), draws=draws, tune=tune, chains=chains, random_seed=seed, check=False)
     cold = time.perf_counter() - t0
@@ -70,14 +70,15 @@ def run_talentflow(
     t0 = time.perf_counter()
     forecast = model.forecast(12, random_seed=seed)
     forecast_seconds = time.perf_counter() - t0
-    replicates = {}
-    if hasattr(model, "sample_posterior_predictive"):
-        t0 = time.perf_counter()
-        model.sample_posterior_predictive(random_seed=seed)
-        seconds = time.perf_counter() - t0
-        replicates["posterior_predictive_replicates_per_second"] = _draws(fit) / seconds
+    t0 = time.perf_counter()
+    model.sample_posterior_predictive(random_seed=seed)
+    replicate_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    model.sample_prior_predictive(panel(seed), draws=_draws(fit), random_seed=seed)
+    prior_seconds = time.perf_counter() - t0
     return {
-        **replicates,
+        "posterior_predictive_replicates_per_second": _draws(fit) / replicate_seconds,
+        "prior_predictive_draws_per_second": _draws(fit) / prior_seconds,
         "cold_fit_seconds": cold,
         "compile_seconds": fit.attrs["compile_seconds"],
         "first_draw_seconds": fit.attrs["build_seconds"] + fit.attrs["compile_seconds"],
@@ -120,6 +121,10 @@ def run_reference(
     with build(data):
         pm.sample_posterior_predictive(tree, random_seed=seed, progressbar=False)
     replicate_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with build(data):
+        pm.sample_prior_predictive(draws=_draws(tree), random_seed=seed)
+    prior_seconds = time.perf_counter() - t0
     post = align(tree["posterior"].to_dataset())
     bulk, tail = min_ess(post, compared)
     stats = tree["sample_stats"].to_dataset()
@@ -134,6 +139,7 @@ def run_reference(
         "leapfrog_steps_per_draw": float(stats["n_steps"].mean()),
         "divergences": int(stats["diverging"].sum()),
         "posterior_predictive_replicates_per_second": _draws(tree) / replicate_seconds,
+        "prior_predictive_draws_per_second": _draws(tree) / prior_seconds,
     }
 
 

@@ -84,8 +84,7 @@ def ratios(ours: dict[str, Any], ref: dict[str, Any]) -> dict[str, float]:
         "warm_vs_cold_build_and_compile": ours["warm_first_draw_seconds"]
         / ours["first_draw_seconds"],
     }
-    key = "posterior_predictive_replicates_per_second"
-    if key in ours:
+    for key in ("posterior_predictive_replicates_per_second", "prior_predictive_draws_per_second"):
         out[f"{key}_vs_reference"] = ours[key] / ref[key]
     return out
 
@@ -104,16 +103,6 @@ def _target(r: dict[str, Any], key: str) -> str:
 def markdown(r: dict[str, Any]) -> str:
     t, ref, q = r["talentflow"], r["reference"], r["ratios"]
     s = r["settings"]
-    ppc = q.get("posterior_predictive_replicates_per_second_vs_reference")
-    replicate_rows = (
-        []
-        if ppc is None
-        else [
-            "| posterior predictive replicates of the panel per second, talentflow "
-            f"(`sample_posterior_predictive`) / plain PyMC (`pm.sample_posterior_predictive`) "
-            f"| {ppc:.0f}x | |"
-        ]
-    )
     return "\n".join(
         [
             f"{r['title']}; {s['draws']} draws after {s['tune']} tuning steps; "
@@ -133,7 +122,12 @@ def markdown(r: dict[str, Any]) -> str:
             f"{q['warm_refit_vs_cold_fit']:.2f} | {_target(r, 'warm_refit_vs_cold_fit')} |",
             f"| build + compile before the first draw, warm refit / cold fit | "
             f"{q['warm_vs_cold_build_and_compile']:.4f} | |",
-            *replicate_rows,
+            "| posterior predictive replicates of the panel per second, talentflow "
+            "(`sample_posterior_predictive`) / plain PyMC (`pm.sample_posterior_predictive`) "
+            f"| {q['posterior_predictive_replicates_per_second_vs_reference']:.0f}x | |",
+            "| prior predictive draws of parameters and panel per second, talentflow "
+            "(`sample_prior_predictive`) / plain PyMC (`pm.sample_prior_predictive`) "
+            f"| {q['prior_predictive_draws_per_second_vs_reference']:.1f}x | |",
             "",
             f"Divergences: talentflow {t['divergences']}, plain PyMC {ref['divergences']}. "
             f"Leapfrog steps per draw: talentflow {t['leapfrog_steps_per_draw']:.0f}, "

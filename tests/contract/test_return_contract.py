@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -107,3 +109,34 @@ def test_posterior_predictive_replicates_the_observed_returns(return_fitted):
     again = return_fitted.sample_posterior_predictive(random_seed=4)
     xr.testing.assert_identical(again.posterior_predictive, ppc.posterior_predictive)
     xr.testing.assert_identical(return_fitted.posterior_, before)
+
+
+def test_prior_predictive_runs_the_cohorts_with_prior_hazards(return_config):
+    data = returns_panel(2)
+    before = data.copy(deep=True)
+    model = tf.ReturnModel(return_config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tree = model.sample_prior_predictive(data, draws=400, random_seed=5)
+    xr.testing.assert_identical(data, before)
+    assert not model.is_fitted
+    prior, rep = tree.prior.to_dataset(), tree.prior_predictive.returns
+    assert rep.dims == ("chain", "draw", "time", "sector")
+    xr.testing.assert_equal(rep.time, data.time)
+    assert (rep >= 0).all()
+    assert (rep == np.round(rep)).all()
+    assert prior.return_hazard.dims == ("chain", "draw", "sector", "months_abroad")
+    # The hazard level is drawn from its prior ...
+    level = return_config.priors.hazard_level
+    assert abs(float(prior.hazard_level.mean()) - level.mu) < 0.15 * level.sigma
+    assert abs(float(prior.hazard_level.std()) / level.sigma - 1) < 0.1
+    # ... and the counts are negative binomial around each draw's expected returns,
+    # which run the data's departures: none return before anyone left.
+    mu, phi = prior.expected_returns, prior.overdispersion
+    assert float(mu.isel(time=0).max()) == 0.0
+    sample = ("chain", "draw")
+    np.testing.assert_allclose(rep.mean(), mu.mean(), rtol=0.05)
+    total_variance = mu.var(sample) + (mu + (phi * mu) ** 2).mean(sample)
+    np.testing.assert_allclose(rep.var(sample).sum(), total_variance.sum(), rtol=0.1)
+    again = model.sample_prior_predictive(data, draws=400, random_seed=5)
+    xr.testing.assert_identical(again.prior_predictive, tree.prior_predictive)

@@ -1,8 +1,12 @@
+import warnings
+
 import numpy as np
 import pytest
 import xarray as xr
 
 import talentflow as tf
+from talentflow.data._time import month_numbers
+from talentflow.models.shocks import shock_profile, shock_timing
 from talentflow.testing import check_model_contract
 from tests.conftest import QUICK, vacancy_panel
 
@@ -181,3 +185,81 @@ def test_without_hires_no_matching_and_integrated_ar1(tmp_path):
     xr.testing.assert_allclose(
         loaded.forecast(4, random_seed=0).predictions.tightness, fc.tightness
     )
+
+
+def _standardised(values: xr.DataArray) -> tuple[float, float]:
+    """Mean and sd of values that should be standard normal."""
+    return float(values.mean()), float(values.std())
+
+
+def test_prior_predictive_walks_the_model_from_its_priors(vacancy_config):
+    data = vacancy_panel(2)
+    before = data.copy(deep=True)
+    model = tf.VacancyModel(vacancy_config)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tree = model.sample_prior_predictive(data, draws=400, random_seed=3)
+    xr.testing.assert_identical(data, before)
+    assert not model.is_fitted
+    prior, rep = tree.prior.to_dataset(), tree.prior_predictive.to_dataset()
+    assert sorted(rep.data_vars) == ["hires", "job_seekers", "vacancies"]
+    for name in rep.data_vars:
+        assert rep[name].dims == ("chain", "draw", "time", "sector")
+        xr.testing.assert_equal(rep[name].time, data.time)
+        assert list(rep[name].sector.values) == ["IT", "Finance", "Retail", "Health"]
+    assert prior.sizes["draw"] == 400
+    # Each piece of the prior's generative process, standardised, is standard normal:
+    # the first month's trend around the first year's mean log value ...
+    first_year = np.log(data[["vacancies", "job_seekers"]]).isel(time=slice(0, 12)).mean("time")
+    start = xr.concat([first_year.vacancies, first_year.job_seekers], dim="series")
+    start = start.assign_coords(series=["vacancies", "job_seekers"])
+    z_start = (prior.trend.isel(time=0) - start) / vacancy_config.priors.start_sd
+    # ... the random walk's steps, each draw's innovation sd ...
+    z_steps = prior.trend.diff("time") / prior.innovation_sd
+    # ... and the observations around the levels, each draw's observation noise.
+    z_obs = [
+        (np.log(rep[s]) - np.log(prior["level"].sel(series=s))) / prior.observation_sd.sel(series=s)
+        for s in ("vacancies", "job_seekers")
+    ]
+    mu = (
+        np.log(prior.matching_efficiency)
+        + prior.matching_elasticity * np.log(prior["level"].sel(series="vacancies"))
+        + (1 - prior.matching_elasticity) * np.log(prior["level"].sel(series="job_seekers"))
+    )
+    z_hires = (np.log(rep.hires) - mu) / prior.hires_sd
+    for z in (z_start, z_steps, *z_obs, z_hires):
+        mean, sd = _standardised(z)
+        assert abs(mean) < 0.1
+        assert 0.93 < sd < 1.07
+    # The seasonal and shock terms are the rest of the log level.
+    timing = shock_timing(vacancy_config.shocks, month_numbers(data.time.values))
+    profile = xr.DataArray(
+        shock_profile(timing, prior.shock_decay.values), dims=("chain", "draw", "shock", "time")
+    )
+    rest = prior.seasonal.sel(month_of_year=prior.time.dt.month, drop=True) + (
+        prior.shock_effect * profile
+    ).sum("shock")
+    diff = np.log(prior["level"]) - prior.trend
+    np.testing.assert_allclose(diff, rest.transpose(*diff.dims), atol=1e-10)
+    np.testing.assert_allclose(
+        prior.tightness,
+        prior["level"].sel(series="vacancies") / prior["level"].sel(series="job_seekers"),
+    )
+    again = model.sample_prior_predictive(data, draws=400, random_seed=3)
+    xr.testing.assert_identical(again.prior_predictive, tree.prior_predictive)
+
+
+def test_prior_predictive_of_the_integrated_ar1_starts_from_the_stationary_law():
+    data = vacancy_panel(3).drop_vars("hires")
+    config = tf.VacancyConfig(trend="integrated_ar1", seasonal=False)
+    tree = tf.VacancyModel(config).sample_prior_predictive(data, draws=400, random_seed=4)
+    prior = tree.prior.to_dataset()
+    assert sorted(tree.prior_predictive.data_vars) == ["job_seekers", "vacancies"]
+    slope, phi, sd = prior.trend_slope, prior.increment_persistence, prior.innovation_sd
+    np.testing.assert_allclose(prior.trend.diff("time"), slope.isel(time=slice(1, None)))
+    z_first = slope.isel(time=0) * np.sqrt(1 - phi**2) / sd
+    z_steps = (slope - phi * slope.shift(time=1)).isel(time=slice(1, None)) / sd
+    for z in (z_first, z_steps):
+        mean, spread = _standardised(z)
+        assert abs(mean) < 0.1
+        assert 0.93 < spread < 1.07

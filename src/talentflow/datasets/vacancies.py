@@ -11,19 +11,15 @@ import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed, VacancyTrend
-from talentflow.data._time import month_numbers
 from talentflow.datasets.simulate import _labels
-from talentflow.models.shocks import Shock, shock_profile, shock_timing
+from talentflow.models.shocks import Shock
 from talentflow.models.vacancies_graph import (
     SERIES,
     check_trend,
-    damped_paths,
-    innovation_covariance,
-    innovations,
+    effect_terms,
     log_hires,
-    month_of_year,
-    shock_terms,
-    stationary_covariance,
+    stationary_increment,
+    walk_levels,
 )
 
 
@@ -117,39 +113,31 @@ def simulate_vacancies(
 
     sd = np.broadcast_to(np.asarray(innovation_sd, dtype=float), cell).copy()
     share = np.broadcast_to(np.asarray(common_share, dtype=float), (2,)).copy()
-    steps = innovations(
-        sd,
-        share,
-        np.asarray(factor_correlation, dtype=float),
-        rng.normal(size=(n_months - 1, 2)),
-        rng.normal(size=(n_months - 1, *cell)),
-        np,
-    ).reshape(n_months - 1, -1)
+    rho = np.asarray(factor_correlation, dtype=float)
     level_in = np.asarray(start_level, dtype=float)
     start_log = np.log(np.broadcast_to(level_in[:, None] if level_in.ndim == 1 else level_in, cell))
     level0 = start_log.reshape(1, -1)
     extra: dict[str, tuple[tuple[str, ...], FloatArray]] = {}
+    first = phi = None
     if trend == "integrated_ar1":
         # The increment before the first month comes from its stationary law.
         phi = np.full(2 * n_s, increment_persistence)
-        cov = innovation_covariance(sd, share, np.asarray(factor_correlation), np)
-        first = rng.multivariate_normal(np.zeros(2 * n_s), stationary_covariance(cov, phi))
-        steps = damped_paths(first[None, :], steps, phi)
+        first = stationary_increment(sd, share, rho, phi, rng)
         extra[D.INCREMENT_PERSISTENCE] = ((), np.asarray(increment_persistence))
-        slopes = np.concatenate([first[None, :], steps]).reshape(n_months, *cell)
+    levels, steps = walk_levels(
+        level0, sd, share, rho, n_months - 1, rng, slope=first, persistence=phi
+    )
+    if first is not None:
+        slopes = np.concatenate([first, steps]).reshape(n_months, *cell)
         extra[D.TREND_SLOPE] = ((D.TIME, D.SERIES, D.SECTOR), slopes)
-    levels = level0 + np.cumsum(steps, axis=0)
     latent = np.concatenate([level0, levels]).reshape(n_months, *cell)
 
     seasonal = rng.normal(0.0, seasonal_scale, size=(*cell, 12))
     seasonal -= seasonal.mean(axis=-1, keepdims=True)
-    log_level = latent + np.tensordot(month_of_year(time), seasonal, axes=([1], [2]))
     k_mean = np.broadcast_to(np.asarray(shock_mean, dtype=float), (n_k, 2))
     effect = rng.normal(k_mean[..., None], shock_sector_sd, size=(n_k, *cell))
     decay = np.broadcast_to(np.asarray(shock_decay, dtype=float), (n_k,)).copy()
-    if n_k:
-        profile = shock_profile(shock_timing(tuple(shocks), month_numbers(time)), decay)
-        log_level = log_level + shock_terms(effect, profile)
+    log_level = latent + effect_terms(time, seasonal, tuple(shocks), effect, decay)
 
     obs_sd = np.broadcast_to(np.asarray(observation_sd, dtype=float), cell)
     observed = np.exp(log_level + obs_sd * rng.normal(size=log_level.shape))

@@ -7,19 +7,17 @@ import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import FloatArray, RandomSeed
-from talentflow.data._time import continue_monthly, horizon_months, month_numbers
+from talentflow.data._time import continue_monthly, horizon_months
 from talentflow.exceptions import DataError
 from talentflow.forecast._draws import sample_draws
 from talentflow.forecast.scenario import Scenario, shock_draws, shock_problems
-from talentflow.models.shocks import shock_profile, shock_timing
 from talentflow.models.vacancies_graph import (
     SERIES,
     VacancyConfig,
-    damped_paths,
-    innovations,
+    effect_terms,
     log_hires,
-    month_of_year,
-    shock_terms,
+    stationary_increment,
+    walk_levels,
 )
 
 _CELL = (D.SERIES, D.SECTOR)
@@ -78,35 +76,27 @@ def forecast_vacancies(
 
     n_chain, n_draw = post.sizes[D.CHAIN], post.sizes[D.DRAW]
     n_sec = post.sizes[D.SECTOR]
-    flat = (n_chain, n_draw, h, 2 * n_sec)
-    steps = innovations(
-        sample_draws(post, D.INNOVATION_SD, *_CELL),
-        sample_draws(post, D.COMMON_SHARE, D.SERIES),
-        sample_draws(post, D.FACTOR_CORRELATION),
-        rng.normal(size=(n_chain, n_draw, h, 2)),
-        rng.normal(size=(n_chain, n_draw, h, 2, n_sec)),
-        np,
-    ).reshape(flat)
     last = sample_draws(post, D.TREND, D.TIME, *_CELL)[:, :, -1:].reshape(n_chain, n_draw, 1, -1)
+    slope = persistence = None
     if config.trend == "integrated_ar1":
         # The increments carry on from the last one, fading at the AR(1) coefficient.
-        slope = sample_draws(post, D.TREND_SLOPE, D.TIME, *_CELL)[:, :, -1:]
+        slope = sample_draws(post, D.TREND_SLOPE, D.TIME, *_CELL)[:, :, -1:].reshape(last.shape)
         persistence = np.repeat(
             sample_draws(post, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
         )
-        steps = damped_paths(slope.reshape(last.shape), steps, persistence)
-    levels = last + np.cumsum(steps, axis=-2)
-    log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec)
-    if config.seasonal:
-        seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR)
-        log_level = log_level + np.einsum("tm,cdsjm->cdtsj", month_of_year(future), seasonal)
+    levels, _ = walk_levels(
+        last, *_innovation_draws(post), h, rng, slope=slope, persistence=persistence
+    )
     all_shocks = (*config.shocks, *scenario.shocks)
+    effect = decay = np.zeros(0)
     if all_shocks:
         effect, decay = shock_draws(
             post, config.shocks, scenario, _CELL, config.priors.shock_decay, rng
         )
-        profile = shock_profile(shock_timing(all_shocks, month_numbers(future)), decay)
-        log_level = log_level + shock_terms(effect, profile)
+    seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR) if config.seasonal else None
+    log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec) + effect_terms(
+        future, seasonal, all_shocks, effect, decay
+    )
     sample = {D.CHAIN: post[D.CHAIN].values, D.DRAW: post[D.DRAW].values}
     coords = {**sample, D.TIME: future, D.SERIES: list(SERIES), D.SECTOR: post[D.SECTOR].values}
     cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
@@ -123,6 +113,15 @@ def forecast_vacancies(
     tree = xr.DataTree.from_dict({f"/{D.PREDICTIONS}": predictions})
     tree.attrs.update(horizon=h, scenario=scenario.describe())
     return tree
+
+
+def _innovation_draws(post: xr.Dataset) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Draws of the innovation sds, common shares and factor correlation, sample axes first."""
+    return (
+        sample_draws(post, D.INNOVATION_SD, *_CELL),
+        sample_draws(post, D.COMMON_SHARE, D.SERIES),
+        sample_draws(post, D.FACTOR_CORRELATION),
+    )
 
 
 def _check(scenario: Scenario, post: xr.Dataset, future: np.ndarray, config: VacancyConfig) -> None:
@@ -183,6 +182,80 @@ def replicate_vacancies(
         {
             f"/{D.POSTERIOR_PREDICTIVE}": xr.Dataset(replicas, coords=coords),
             f"/{D.OBSERVED_DATA}": fit[D.OBSERVED_DATA].to_dataset(),
+        }
+    )
+
+
+def prior_paths(
+    prior: xr.Dataset,
+    data: xr.Dataset,
+    config: VacancyConfig,
+    log_start: FloatArray,
+    rng: np.random.Generator,
+) -> xr.DataTree:
+    """Walk latent paths from prior parameter draws and replicate the data from them.
+
+    ``prior`` holds ``(chain, draw, ...)`` prior draws of the parameters (not the
+    paths); ``log_start`` ``(series, sector)`` is where the model centres the first
+    month's log levels. The levels start within ``priors.start_sd`` of it (under the
+    integrated AR(1) with an increment from its stationary law) and walk with the
+    correlated innovations; seasonal and shock terms and observation noise follow, and
+    hires through the matching function when ``prior`` has its parameters.
+
+    Returns
+    -------
+    xarray.DataTree
+        ``prior`` (the parameters plus ``trend``, ``level`` and ``tightness``, and
+        ``trend_slope`` under the integrated AR(1)) and ``prior_predictive``
+        (``vacancies``, ``job_seekers`` and, with matching, ``hires``).
+    """
+    n_chain, n_draw = prior.sizes[D.CHAIN], prior.sizes[D.DRAW]
+    times = data[D.TIME].values
+    n_time, n_sec = len(times), data.sizes[D.SECTOR]
+    shape = (n_chain, n_draw, 1, 2 * n_sec)
+    start = log_start.reshape(1, -1) + config.priors.start_sd * rng.normal(size=shape)
+    sd, share, rho = _innovation_draws(prior)
+    first = persistence = None
+    if config.trend == "integrated_ar1":
+        persistence = np.repeat(
+            sample_draws(prior, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
+        )
+        first = stationary_increment(sd, share, rho, persistence, rng)
+    levels, steps = walk_levels(
+        start, sd, share, rho, n_time - 1, rng, slope=first, persistence=persistence
+    )
+    cells = (n_chain, n_draw, n_time, 2, n_sec)
+    trend = np.concatenate([start, levels], axis=-2).reshape(cells)
+    effect = decay = np.zeros(0)
+    if config.shocks:
+        effect = sample_draws(prior, D.SHOCK_EFFECT, D.SHOCK, *_CELL)
+        decay = sample_draws(prior, D.SHOCK_DECAY, D.SHOCK)
+    seasonal = sample_draws(prior, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR) if config.seasonal else None
+    log_level = trend + effect_terms(times, seasonal, config.shocks, effect, decay)
+    path_dims = (*D.SAMPLE_DIMS, D.TIME, *_CELL)
+    paths = {
+        D.TREND: (path_dims, trend),
+        D.LEVEL: (path_dims, np.exp(log_level)),
+        D.TIGHTNESS: (
+            (*D.SAMPLE_DIMS, D.TIME, D.SECTOR),
+            np.exp(log_level[..., 0, :] - log_level[..., 1, :]),
+        ),
+    }
+    if first is not None:
+        paths[D.TREND_SLOPE] = (path_dims, np.concatenate([first, steps], axis=-2).reshape(cells))
+    coords = {D.TIME: times, D.SERIES: list(SERIES), D.SECTOR: data[D.SECTOR].values}
+    prior = prior.assign_coords(coords).assign(paths)
+    replicas = replicate_series(prior, log_level, rng)
+    if D.MATCHING_ELASTICITY in prior:
+        log_eff = np.log(sample_draws(prior, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR))
+        replicas |= replicate_hires(prior, config, log_level, log_eff, rng)
+    sample = {d: prior[d].values for d in D.SAMPLE_DIMS}
+    return xr.DataTree.from_dict(
+        {
+            f"/{D.PRIOR}": prior,
+            f"/{D.PRIOR_PREDICTIVE}": xr.Dataset(
+                replicas, coords={**sample, D.TIME: times, D.SECTOR: coords[D.SECTOR]}
+            ),
         }
     )
 

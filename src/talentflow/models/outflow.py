@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-import pymc as pm
 import xarray as xr
 
 from talentflow import _dims as D
@@ -23,7 +20,7 @@ from talentflow.models.outflow_graph import (
     model_coords,
     stored_variables,
 )
-from talentflow.sampling import SamplerOptions, warn_if_unconverged
+from talentflow.sampling import SamplerOptions, sample_prior, warn_if_unconverged
 
 
 class OutflowModel(BayesianModel[OutflowConfig]):
@@ -145,19 +142,12 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         """
         validate_outflow(data)
         rng = np.random.default_rng(random_seed)
-        model = build_outflow_model(data, self.config)
-        names = stored_variables(self.config, data.sizes[D.DESTINATION])
-        with warnings.catch_warnings():
-            # The model's only Potentials are its likelihood terms, which a prior ignores.
-            warnings.filterwarnings(
-                "ignore", message="The effect of Potentials", category=UserWarning
-            )
-            prior_tree = pm.sample_prior_predictive(
-                draws=draws, model=model, var_names=names, random_seed=rng
-            )
-        prior = prior_tree[D.PRIOR].to_dataset()
-        prior = prior.assign_coords(
-            {k: v for k, v in model_coords(data, self.config).items() if k in prior.dims}
+        prior = sample_prior(
+            build_outflow_model(data, self.config),
+            var_names=stored_variables(self.config, data.sizes[D.DESTINATION]),
+            draws=draws,
+            coords=model_coords(data, self.config),
+            random_seed=rng,
         )
         predictive = _replicate(prior, data, rng)
         return self._stamp(

@@ -25,7 +25,7 @@ from talentflow.models.returns_graph import (
     stored_variables,
     wave_membership,
 )
-from talentflow.sampling import SamplerOptions, warn_if_unconverged
+from talentflow.sampling import SamplerOptions, sample_prior, warn_if_unconverged
 
 _CELL = (D.TIME, D.SECTOR, D.DESTINATION)
 
@@ -223,6 +223,71 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             random_seed=random_seed,
         )
         return self._stamp(tree)
+
+    def sample_prior_predictive(
+        self, data: xr.Dataset, *, draws: int = 500, random_seed: RandomSeed
+    ) -> xr.DataTree:
+        """Draw hazard parameters and return counts from the prior, on ``data``'s cohorts.
+
+        Each prior draw's hazard runs the cohorts of ``data``'s ``outflow`` (the
+        departures) over its months, and return counts are drawn (negative binomial)
+        around the expected returns, on the dims of ``data``'s ``returns``. The model
+        stays as it was.
+
+        Parameters
+        ----------
+        data : xarray.Dataset
+            ``returns`` and ``outflow``; see :func:`talentflow.data.validate_returns`.
+        draws : int
+            Number of prior draws.
+        random_seed : int or numpy.random.Generator
+            Seed of the draws.
+
+        Returns
+        -------
+        xarray.DataTree
+            A new tree with ``prior`` (the hazard parameters and curves,
+            ``expected_returns`` and ``stock_abroad``) and ``prior_predictive``
+            (``returns``).
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_returns(sectors=2, destinations=2, n_months=12,
+        ...                                        random_seed=0)
+        >>> prior = tf.ReturnModel().sample_prior_predictive(data, draws=50, random_seed=1)
+        >>> dict(prior.prior_predictive.returns.sizes)
+        {'chain': 1, 'draw': 50, 'time': 12, 'sector': 2, 'destination': 2}
+        """
+        work = validate_returns(data)
+        departures = work[D.OUTFLOW].transpose(*_CELL)
+        rng = np.random.default_rng(random_seed)
+        prior = sample_prior(
+            build_return_model(work, departures, self.config),
+            var_names=stored_variables(self.config, by_destination(work)),
+            draws=draws,
+            coords=model_coords(work, self.config),
+            random_seed=rng,
+        )
+        # The flows and replicates read a fit's groups; the prior draws stand in.
+        tree = self._with_flows(
+            xr.DataTree.from_dict(
+                {
+                    f"/{D.POSTERIOR}": prior,
+                    f"/{D.OBSERVED_DATA}": data[[D.RETURNS]],
+                    f"/{D.CONSTANT_DATA}": xr.Dataset({D.DEPARTURES: departures}),
+                }
+            )
+        )
+        replicas = fr.replicate_returns(tree, random_seed=rng)
+        return self._stamp(
+            xr.DataTree.from_dict(
+                {
+                    f"/{D.PRIOR}": tree[D.POSTERIOR].to_dataset(),
+                    f"/{D.PRIOR_PREDICTIVE}": replicas[D.POSTERIOR_PREDICTIVE].to_dataset(),
+                }
+            )
+        )
 
     def sample_posterior_predictive(self, *, random_seed: RandomSeed) -> xr.DataTree:
         """Replicate the observed returns from the posterior, for posterior predictive checks.

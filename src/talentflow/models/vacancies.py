@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data.vacancies import validate_vacancies
 from talentflow.forecast.scenario import Scenario
-from talentflow.forecast.vacancies import forecast_vacancies, replicate_vacancies
+from talentflow.forecast.vacancies import forecast_vacancies, prior_paths, replicate_vacancies
 from talentflow.models.base import BayesianModel
 from talentflow.models.vacancies_graph import (
     SERIES,
@@ -18,9 +19,11 @@ from talentflow.models.vacancies_graph import (
     model_coords,
     stored_variables,
 )
-from talentflow.sampling import SamplerOptions, warn_if_unconverged
+from talentflow.sampling import SamplerOptions, sample_prior, warn_if_unconverged
 
-_LATENT = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS, D.MATCHING_EFFICIENCY, D.SEASONAL)
+#: The latent paths the sampler's centred levels give (a prior draws them by walking).
+_PATHS = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS)
+_LATENT = (*_PATHS, D.MATCHING_EFFICIENCY, D.SEASONAL)
 
 
 class VacancyModel(BayesianModel[VacancyConfig]):
@@ -150,6 +153,58 @@ class VacancyModel(BayesianModel[VacancyConfig]):
         tree = forecast_vacancies(
             self._fitted(), self.config, horizon, scenario=scenario, random_seed=random_seed
         )
+        return self._stamp(tree)
+
+    def sample_prior_predictive(
+        self, data: xr.Dataset, *, draws: int = 500, random_seed: RandomSeed
+    ) -> xr.DataTree:
+        """Draw parameters, latent paths and the series from the prior, on ``data``'s months.
+
+        The parameters come from their priors; the latent log levels start near the
+        first year's mean of each series (the prior the model centres them on) and walk
+        on with the prior's correlated innovations, seasonal and shock terms; the
+        observations get the prior's noise (hires through the matching function when
+        ``data`` has ``hires``). Only ``data``'s coordinates, first-year levels and
+        whether it has hires are used; the model stays as it was.
+
+        Parameters
+        ----------
+        data : xarray.Dataset
+            A valid vacancy dataset (see :func:`talentflow.data.validate_vacancies`).
+        draws : int
+            Number of prior draws.
+        random_seed : int or numpy.random.Generator
+            Seed of the draws.
+
+        Returns
+        -------
+        xarray.DataTree
+            A new tree with ``prior`` (the parameters, ``trend``, ``level`` and
+            ``tightness``) and ``prior_predictive`` (``vacancies``, ``job_seekers`` and,
+            with hires, ``hires``; dims ``(chain, draw, time, sector)``).
+
+        Examples
+        --------
+        >>> import talentflow as tf
+        >>> data, _ = tf.datasets.simulate_vacancies(sectors=2, n_months=24, random_seed=0)
+        >>> prior = tf.VacancyModel().sample_prior_predictive(data, draws=50, random_seed=1)
+        >>> sorted(prior.prior_predictive.data_vars)
+        ['hires', 'job_seekers', 'vacancies']
+        >>> dict(prior.prior.tightness.sizes)
+        {'chain': 1, 'draw': 50, 'time': 24, 'sector': 2}
+        """
+        validate_vacancies(data)
+        arrays = model_arrays(data, self.config)
+        rng = np.random.default_rng(random_seed)
+        names = stored_variables(self.config, D.HIRES in data)
+        prior = sample_prior(
+            build_vacancy_model(data, self.config),
+            var_names=[n for n in names if n not in _PATHS],
+            draws=draws,
+            coords=model_coords(data, self.config),
+            random_seed=rng,
+        )
+        tree = prior_paths(prior, data, self.config, arrays["log_start"], rng)
         return self._stamp(tree)
 
     def sample_posterior_predictive(self, *, random_seed: RandomSeed) -> xr.DataTree:

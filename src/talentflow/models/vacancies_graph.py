@@ -286,6 +286,121 @@ def damped_paths(start: FloatArray, steps: FloatArray, damping: FloatArray) -> F
     return paths
 
 
+def walk_levels(
+    last: FloatArray,
+    sd: FloatArray,
+    common_share: FloatArray,
+    correlation: FloatArray,
+    n_steps: int,
+    rng: np.random.Generator,
+    *,
+    slope: FloatArray | None = None,
+    persistence: FloatArray | None = None,
+) -> tuple[FloatArray, FloatArray]:
+    """Roll the latent log levels ``n_steps`` months on from ``last`` (NumPy only).
+
+    ``last`` is ``(..., 1, 2 J)`` (series first, then sectors), leading axes being
+    sample axes; ``sd``, ``common_share`` and ``correlation`` are as in
+    :func:`innovations`, with the same leading axes. Under the integrated AR(1), give
+    ``persistence`` ``(..., 2 J)`` and the increment ``slope`` ``(..., 1, 2 J)`` the
+    walk carries on from. Returns the levels and the increments of steps ``1..n``, each
+    ``(..., n_steps, 2 J)``: the simulator, the prior predictive and the forecast all
+    walk this way.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> levels, steps = walk_levels(np.zeros((1, 2)), np.zeros((2, 1)), np.full(2, 0.5),
+    ...                             np.array(0.0), 3, rng)
+    >>> levels.shape, float(np.abs(levels).max())
+    ((3, 2), 0.0)
+    """
+    lead = last.shape[:-2]
+    n_sector = sd.shape[-1]
+    steps = innovations(
+        sd,
+        common_share,
+        correlation,
+        rng.normal(size=(*lead, n_steps, 2)),
+        rng.normal(size=(*lead, n_steps, 2, n_sector)),
+        np,
+    ).reshape(*lead, n_steps, 2 * n_sector)
+    if persistence is not None:
+        if slope is None:
+            raise ValueError("walk_levels: the integrated AR(1) needs the last increment")
+        steps = damped_paths(slope, steps, persistence)
+    levels: FloatArray = last + np.cumsum(steps, axis=-2)
+    return levels, steps
+
+
+def stationary_increment(
+    sd: FloatArray,
+    common_share: FloatArray,
+    correlation: FloatArray,
+    persistence: FloatArray,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Draw the increment before the first month from its stationary law (NumPy only).
+
+    Arguments as in :func:`walk_levels`, with the same leading sample axes; returns
+    ``(..., 1, 2 J)``.
+
+    Examples
+    --------
+    >>> x = stationary_increment(np.ones((1000, 2, 1)), np.full((1000, 2), 0.5),
+    ...                          np.zeros(1000), np.full((1000, 2), 0.6),
+    ...                          np.random.default_rng(0))
+    >>> x.shape, bool(1.3 < x.var() < 1.8)  # 1 / (1 - 0.6 ** 2) = 1.5625
+    ((1000, 1, 2), True)
+    """
+    lead = sd.shape[:-2]
+    size = 2 * sd.shape[-1]
+    flat_sd = sd.reshape(-1, *sd.shape[-2:])
+    flat_share = common_share.reshape(-1, 2)
+    flat_rho = np.reshape(correlation, (-1,))
+    flat_phi = persistence.reshape(-1, size)
+    cov = np.stack(
+        [
+            stationary_covariance(
+                innovation_covariance(flat_sd[i], flat_share[i], flat_rho[i], np), flat_phi[i]
+            )
+            for i in range(flat_sd.shape[0])
+        ]
+    )
+    draws = np.einsum("nij,nj->ni", np.linalg.cholesky(cov), rng.normal(size=(len(cov), size)))
+    increment: FloatArray = draws.reshape(*lead, 1, size)
+    return increment
+
+
+def effect_terms(
+    times: np.ndarray,
+    seasonal: FloatArray | None,
+    shocks: tuple[Shock, ...],
+    effect: FloatArray,
+    decay: FloatArray,
+) -> FloatArray:
+    """Seasonal and shock terms of the log levels ``(..., time, series, sector)`` (NumPy).
+
+    ``seasonal`` is ``(..., series, sector, month_of_year)`` (``None``: no seasonal
+    term); ``effect`` ``(..., shock, series, sector)`` and ``decay`` ``(..., shock)`` are
+    the full-size effects and decays of ``shocks`` (ignored when there are none).
+
+    Examples
+    --------
+    >>> times = np.array(["2020-01", "2020-02"], dtype="datetime64[M]")
+    >>> bump = np.zeros((2, 1, 12)); bump[0, 0, 1] = 0.5
+    >>> effect_terms(times, bump, (), np.zeros(0), np.zeros(0))[:, 0, 0].tolist()
+    [0.0, 0.5]
+    """
+    out: FloatArray = np.zeros(())
+    if seasonal is not None:
+        out = out + np.einsum("tm,...sjm->...tsj", month_of_year(times), seasonal)
+    if shocks:
+        profile = shock_profile(shock_timing(shocks, month_numbers(times)), decay)
+        out = out + shock_terms(effect, profile)
+    return out
+
+
 def innovation_covariance(sd: Tensor, common_share: Tensor, correlation: Tensor, xp: Any) -> Tensor:
     """Covariance ``(2 J, 2 J)`` of the innovations :func:`innovations` draws.
 

@@ -6,6 +6,7 @@ from talentflow.sampling.core import (
     cache_stats,
     clear_cache,
     sample,
+    sample_prior,
     seed_int,
     structure_key,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "clear_cache",
     "diagnose",
     "sample",
+    "sample_prior",
     "seed_int",
     "structure_key",
     "warn_if_unconverged",

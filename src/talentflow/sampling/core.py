@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -224,6 +225,29 @@ def _sample_pymc(
             compute_convergence_checks=False,
         )
     return _keep(tree, var_names), 0.0
+
+
+def sample_prior(
+    model: pm.Model,
+    *,
+    var_names: Sequence[str],
+    draws: int,
+    coords: Mapping[str, np.ndarray],
+    random_seed: RandomSeed,
+) -> xr.Dataset:
+    """Draw ``var_names`` from the priors of ``model``, labelled with ``coords``.
+
+    The models' Potentials are their likelihood terms, which a prior ignores; the
+    variables asked for must not depend on a ``Flat`` (those have no prior to draw).
+    Returns ``(chain=1, draw, ...)`` arrays.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="The effect of Potentials", category=UserWarning)
+        tree = pm.sample_prior_predictive(
+            draws=draws, model=model, var_names=list(var_names), random_seed=random_seed
+        )
+    prior: xr.Dataset = tree[D.PRIOR].to_dataset()
+    return prior.assign_coords({k: v for k, v in coords.items() if k in prior.dims})
 
 
 def _keep(tree: xr.DataTree, var_names: Sequence[str]) -> xr.DataTree:

@@ -30,6 +30,39 @@ def _keyword_only_after_data(method: Callable[..., Any], n_positional: int) -> N
     )
 
 
+def _check_predictive(model: Any, data: xr.Dataset, posterior: xr.Dataset) -> None:
+    """Check ``sample_prior_predictive`` and ``sample_posterior_predictive`` if present."""
+    before = data.copy(deep=True)
+    draws: list[tuple[str, Callable[[int], xr.DataTree]]] = []
+    if hasattr(model, "sample_prior_predictive"):
+        _keyword_only_after_data(type(model).sample_prior_predictive, 2)
+        draws.append(
+            (
+                D.PRIOR_PREDICTIVE,
+                lambda seed: model.sample_prior_predictive(data, draws=20, random_seed=seed),
+            )
+        )
+    if hasattr(model, "sample_posterior_predictive"):
+        _keyword_only_after_data(type(model).sample_posterior_predictive, 1)
+        draws.append(
+            (
+                D.POSTERIOR_PREDICTIVE,
+                lambda seed: model.sample_posterior_predictive(random_seed=seed),
+            )
+        )
+    for group, draw in draws:
+        tree = draw(5)
+        assert group in tree.children, f"{group} draws lack the {group!r} group"
+        replicas = tree[group].to_dataset()
+        assert replicas.data_vars, f"{group} holds no variables"
+        for name, da in replicas.data_vars.items():
+            assert da.dims[:3] == (*D.SAMPLE_DIMS, D.TIME), f"{group} {name}: dims {da.dims}"
+            np.testing.assert_array_equal(da[D.TIME].values, data[D.TIME].values)
+        xr.testing.assert_identical(draw(5)[group].to_dataset(), replicas)
+        xr.testing.assert_identical(data, before)
+        xr.testing.assert_identical(model.posterior_[D.POSTERIOR].to_dataset(), posterior)
+
+
 def check_model_contract(
     factory: Callable[[], Any],
     data: xr.Dataset,
@@ -44,8 +77,10 @@ def check_model_contract(
     Checks: keyword-only public signatures; a not-fitted model raises
     ``NotFittedError``; ``fit`` returns the model and leaves ``data`` untouched;
     ``posterior_`` has the required groups with ``(chain, draw)`` first and the
-    input's labels; forecasts label future months, are reproducible for a seed and
-    do not alter the fit; save/load round-trips to identical forecasts.
+    input's labels; prior and posterior predictive draws (where the model has them)
+    come in their groups on the data's months, reproducibly, altering neither the data
+    nor the fit; forecasts label future months, are reproducible for a seed and do not
+    alter the fit; save/load round-trips to identical forecasts.
     """
     model = factory()
     _keyword_only_after_data(type(model).fit, 2)
@@ -77,6 +112,8 @@ def check_model_contract(
     for dim in (D.TIME, D.SECTOR):
         if dim in posterior.dims:
             np.testing.assert_array_equal(posterior[dim].values, data[dim].values)
+
+    _check_predictive(model, data, posterior)
 
     fc1 = model.forecast(horizon, random_seed=11)
     fit_after = model.posterior_

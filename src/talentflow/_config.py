@@ -1,7 +1,7 @@
-"""Round-trip of frozen config dataclasses to plain JSON-able dictionaries.
+"""Config helpers: the JSON round trip of config dataclasses and the whole-number check.
 
 Save/load and the model id use this one walker, so no config is ever written out
-field by field.
+field by field; every count setting (draws, horizon, paths, ...) uses :func:`check_count`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,35 @@ import types
 import typing
 from typing import Any, get_args, get_origin, get_type_hints
 
+import numpy as np
+
 from talentflow.exceptions import ConfigError
+
+
+def check_count(name: str, value: object, *, minimum: int = 1, unit: str = "") -> int:
+    """Return ``value`` as an ``int``; raise ``ConfigError`` unless it is an integer >= ``minimum``.
+
+    ``bool`` is refused although Python counts it as an ``int``.
+
+    Examples
+    --------
+    >>> check_count("draws", np.int64(50))
+    50
+    >>> check_count("draws", 0)
+    Traceback (most recent call last):
+    ...
+    talentflow.exceptions.ConfigError: draws must be a positive integer, got 0
+    >>> check_count("tune", 2.5, minimum=0)
+    Traceback (most recent call last):
+    ...
+    talentflow.exceptions.ConfigError: tune must be a non-negative integer, got 2.5
+    """
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        rule = {0: "a non-negative integer", 1: "a positive integer"}.get(
+            minimum, f"an integer >= {minimum}"
+        )
+        raise ConfigError(f"{name} must be {rule}{unit}, got {value!r}")
+    return int(value)
 
 
 def to_dict(obj: Any) -> Any:

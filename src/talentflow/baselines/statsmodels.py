@@ -19,6 +19,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import check_count
 from talentflow._typing import FloatArray, RandomSeed
 from talentflow.data import checks
 from talentflow.data._time import continue_monthly, horizon_months, monthly_problems
@@ -65,8 +66,7 @@ class BaselineConfig:
             raise ConfigError("variables must name at least one variable")
         if self.seasonal_periods is not None and self.seasonal_periods < 2:
             raise ConfigError(f"seasonal_periods must be >= 2, got {self.seasonal_periods!r}")
-        if self.paths < 1:
-            raise ConfigError(f"paths must be a positive integer, got {self.paths!r}")
+        check_count("paths", self.paths)
 
 
 def _series_problems(data: object, variables: tuple[str, ...]) -> list[str]:

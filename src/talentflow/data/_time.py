@@ -7,8 +7,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from talentflow._config import check_count
 from talentflow._typing import IntArray
-from talentflow.exceptions import ConfigError
 
 Anchor = Literal["start", "end"]
 
@@ -97,6 +97,4 @@ def horizon_months(horizon: object) -> int:
     >>> horizon_months(np.int64(12))
     12
     """
-    if isinstance(horizon, bool) or not isinstance(horizon, int | np.integer) or horizon < 1:
-        raise ConfigError(f"horizon must be a positive integer of months, got {horizon!r}")
-    return int(horizon)
+    return check_count("horizon", horizon, unit=" of months")

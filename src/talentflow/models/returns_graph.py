@@ -15,6 +15,7 @@ import pytensor.tensor as pt
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import check_count
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError
 from talentflow.models import cohorts
@@ -93,9 +94,7 @@ class ReturnConfig:
         if len(set(names)) != len(names) or OTHER_COHORTS in names:
             raise ConfigError(f"wave names must be unique and not {OTHER_COHORTS!r}, got {names}")
         for name in ("wave_months", "months_abroad"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+            check_count(name, getattr(self, name))
 
 
 def wave_membership(

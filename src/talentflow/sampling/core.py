@@ -22,6 +22,7 @@ import pymc as pm
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import check_count
 from talentflow._typing import Backend, RandomSeed
 from talentflow.exceptions import ConfigError
 
@@ -48,9 +49,7 @@ class SamplerOptions:
 
     def __post_init__(self) -> None:
         for name in ("draws", "tune", "chains"):
-            value = getattr(self, name)
-            if not isinstance(value, int) or value < (0 if name == "tune" else 1):
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+            check_count(name, getattr(self, name), minimum=0 if name == "tune" else 1)
         if not 0.5 <= self.target_accept < 1.0:
             raise ConfigError(f"target_accept must be in [0.5, 1), got {self.target_accept!r}")
         if self.backend not in ("nutpie", "pymc"):
@@ -241,6 +240,7 @@ def sample_prior(
     variables asked for must not depend on a ``Flat`` (those have no prior to draw).
     Returns ``(chain=1, draw, ...)`` arrays.
     """
+    draws = check_count("draws", draws)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="The effect of Potentials", category=UserWarning)
         tree = pm.sample_prior_predictive(

@@ -15,7 +15,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow.exceptions import NotFittedError
+from talentflow.exceptions import ConfigError, NotFittedError
 
 
 def _keyword_only_after_data(method: Callable[..., Any], n_positional: int) -> None:
@@ -36,6 +36,13 @@ def _check_predictive(model: Any, data: xr.Dataset, posterior: xr.Dataset) -> No
     draws: list[tuple[str, Callable[[int], xr.DataTree]]] = []
     if hasattr(model, "sample_prior_predictive"):
         _keyword_only_after_data(type(model).sample_prior_predictive, 2)
+        for bad in (0, 2.5):
+            try:
+                model.sample_prior_predictive(data, draws=bad, random_seed=0)
+            except ConfigError as err:
+                assert "draws" in str(err), f"the error for draws={bad!r} must name draws: {err}"
+            else:
+                raise AssertionError(f"sample_prior_predictive accepted draws={bad!r}")
         draws.append(
             (
                 D.PRIOR_PREDICTIVE,
@@ -79,7 +86,8 @@ def check_model_contract(
     ``posterior_`` has the required groups with ``(chain, draw)`` first and the
     input's labels; prior and posterior predictive draws (where the model has them)
     come in their groups on the data's months, reproducibly, altering neither the data
-    nor the fit; forecasts label future months, are reproducible for a seed and do not
+    nor the fit, and a prior draw count that is not a positive integer raises
+    ``ConfigError`` naming ``draws``; forecasts label future months, are reproducible for a seed and do not
     alter the fit; save/load round-trips to identical forecasts.
     """
     model = factory()

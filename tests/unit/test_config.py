@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 import talentflow as tf
@@ -98,3 +99,13 @@ def test_data_errors_come_before_any_sampling(panel):
     with pytest.raises(tf.DataError, match="outside the data's months"):
         tf.OutflowModel(config).fit(panel, random_seed=1)
     assert tf.sampling.cache_stats() == before
+
+
+def test_whole_number_settings_accept_numpy_integers_and_store_ints(tmp_path):
+    options = tf.sampling.SamplerOptions(draws=np.int64(10), tune=np.int64(0), chains=2)
+    assert (type(options.draws), type(options.tune)) == (int, int)
+    config = tf.ReturnConfig(months_abroad=np.int64(24))
+    assert type(config.months_abroad) is int
+    assert tf.ReturnConfig(months_abroad=24) == config  # so the saved JSON is plain
+    with pytest.raises(tf.ConfigError, match="months_abroad must be a positive integer"):
+        tf.ReturnConfig(months_abroad=True)

@@ -66,7 +66,7 @@ class BaselineConfig:
             raise ConfigError("variables must name at least one variable")
         if self.seasonal_periods is not None and self.seasonal_periods < 2:
             raise ConfigError(f"seasonal_periods must be >= 2, got {self.seasonal_periods!r}")
-        check_count("paths", self.paths)
+        object.__setattr__(self, "paths", check_count("paths", self.paths))
 
 
 def _series_problems(data: object, variables: tuple[str, ...]) -> list[str]:

@@ -94,7 +94,7 @@ class ReturnConfig:
         if len(set(names)) != len(names) or OTHER_COHORTS in names:
             raise ConfigError(f"wave names must be unique and not {OTHER_COHORTS!r}, got {names}")
         for name in ("wave_months", "months_abroad"):
-            check_count(name, getattr(self, name))
+            object.__setattr__(self, name, check_count(name, getattr(self, name)))
 
 
 def wave_membership(

@@ -49,7 +49,8 @@ class SamplerOptions:
 
     def __post_init__(self) -> None:
         for name in ("draws", "tune", "chains"):
-            check_count(name, getattr(self, name), minimum=0 if name == "tune" else 1)
+            count = check_count(name, getattr(self, name), minimum=0 if name == "tune" else 1)
+            object.__setattr__(self, name, count)
         if not 0.5 <= self.target_accept < 1.0:
             raise ConfigError(f"target_accept must be in [0.5, 1), got {self.target_accept!r}")
         if self.backend not in ("nutpie", "pymc"):

@@ -37,12 +37,12 @@ def _check_predictive(model: Any, data: xr.Dataset, posterior: xr.Dataset) -> No
     if hasattr(model, "sample_prior_predictive"):
         _keyword_only_after_data(type(model).sample_prior_predictive, 2)
         for bad in (0, 2.5):
+            message = ""
             try:
                 model.sample_prior_predictive(data, draws=bad, random_seed=0)
             except ConfigError as err:
-                assert "draws" in str(err), f"the error for draws={bad!r} must name draws: {err}"
-            else:
-                raise AssertionError(f"sample_prior_predictive accepted draws={bad!r}")
+                message = str(err)
+            assert "draws" in message, f"draws={bad!r} must raise a ConfigError naming draws"
         draws.append(
             (
                 D.PRIOR_PREDICTIVE,
@@ -87,8 +87,8 @@ def check_model_contract(
     input's labels; prior and posterior predictive draws (where the model has them)
     come in their groups on the data's months, reproducibly, altering neither the data
     nor the fit, and a prior draw count that is not a positive integer raises
-    ``ConfigError`` naming ``draws``; forecasts label future months, are reproducible for a seed and do not
-    alter the fit; save/load round-trips to identical forecasts.
+    ``ConfigError`` naming ``draws``; forecasts label future months, are reproducible
+    for a seed and do not alter the fit; save/load round-trips to identical forecasts.
     """
     model = factory()
     _keyword_only_after_data(type(model).fit, 2)

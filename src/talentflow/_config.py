@@ -1,7 +1,8 @@
-"""Config helpers: the JSON round trip of config dataclasses and the whole-number check.
+"""Config helpers: the JSON round trip of config dataclasses and the argument checks.
 
 Save/load and the model id use this one walker, so no config is ever written out
-field by field; every count setting (draws, horizon, paths, ...) uses :func:`check_count`.
+field by field; every count setting (draws, horizon, paths, ...) goes through
+:func:`check_count` and every ``random_seed`` through :func:`as_generator`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, get_args, get_origin, get_type_hints
 
 import numpy as np
 
+from talentflow._typing import RandomSeed
 from talentflow.exceptions import ConfigError
 
 
@@ -42,6 +44,32 @@ def check_count(name: str, value: object, *, minimum: int = 1, unit: str = "") -
         )
         raise ConfigError(f"{name} must be {rule}{unit}, got {value!r}")
     return int(value)
+
+
+def as_generator(random_seed: RandomSeed | None) -> np.random.Generator:
+    """Return the NumPy generator a ``random_seed`` argument stands for.
+
+    A generator is used as it is (and advanced by the draws); a non-negative integer
+    seeds a new one; ``None`` takes fresh entropy from the operating system. Anything
+    else raises ``ConfigError``.
+
+    Examples
+    --------
+    >>> float(as_generator(1).random()) == float(np.random.default_rng(1).random())
+    True
+    >>> as_generator(-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    talentflow.exceptions.ConfigError: random_seed must be ... or None, got -1
+    """
+    if random_seed is None or isinstance(random_seed, np.random.Generator):
+        return np.random.default_rng(random_seed)
+    seed: object = random_seed
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ConfigError(
+            f"random_seed must be a non-negative int, a numpy Generator or None, got {seed!r}"
+        )
+    return np.random.default_rng(int(seed))
 
 
 def to_dict(obj: Any) -> Any:

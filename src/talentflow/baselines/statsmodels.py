@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._config import check_count
+from talentflow._config import as_generator, check_count
 from talentflow._typing import FloatArray, RandomSeed
 from talentflow.data import checks
 from talentflow.data._time import continue_monthly, horizon_months, monthly_problems
@@ -204,7 +204,7 @@ class StatsmodelsBaseline(BayesianModel[BaselineConfig]):
         """
         horizon = horizon_months(horizon)
         observed = self._fitted()[D.OBSERVED_DATA].to_dataset()
-        rng = np.random.default_rng(random_seed)
+        rng = as_generator(random_seed)
         future = continue_monthly(observed[D.TIME].values, horizon)
         results = self._results or _fit_all(observed, self.config)
         out = {}

@@ -9,6 +9,7 @@ import numpy.typing as npt
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import RandomSeed
 from talentflow.data._time import month_numbers
 from talentflow.models import cohorts
@@ -95,7 +96,7 @@ def simulate_returns(
     >>> bool((truth.stock_abroad >= 0).all())
     True
     """
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     if departures is None:
         from talentflow.datasets.simulate import simulate_outflow
 

@@ -10,6 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import RandomSeed
 from talentflow.data._time import month_numbers
 from talentflow.models import kernels
@@ -102,7 +103,7 @@ def simulate_outflow(
     >>> float(truth.destination_share.sum("destination").min())
     1.0
     """
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     sector = _labels(sectors, "S")
     destination = _labels(destinations, "D")
     n_s, n_d, n_k = len(sector), len(destination), len(shocks)

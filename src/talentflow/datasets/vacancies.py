@@ -10,6 +10,7 @@ import pandas as pd
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import FloatArray, RandomSeed, VacancyTrend
 from talentflow.datasets.simulate import _labels
 from talentflow.models.shocks import Shock
@@ -105,7 +106,7 @@ def simulate_vacancies(
     True
     """
     check_trend(trend)
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     sector = _labels(sectors, "S")
     n_s, n_k = len(sector), len(shocks)
     time = pd.date_range(pd.Timestamp(start), periods=n_months, freq="MS").values

@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import RandomSeed
 from talentflow.data._time import continue_monthly, horizon_months, month_numbers
 from talentflow.exceptions import DataError
@@ -56,7 +57,7 @@ def forecast_outflow(
     """
     horizon = horizon_months(horizon)
     scenario = scenario or Scenario()
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     post = fit[D.POSTERIOR].to_dataset()
     sectors, destinations = post[D.SECTOR].values, post[D.DESTINATION].values
     future = continue_monthly(post[D.TIME].values, horizon)

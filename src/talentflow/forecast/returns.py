@@ -10,6 +10,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import FloatArray, RandomSeed
 from talentflow.data._time import continue_monthly, horizon_months, month_numbers
 from talentflow.exceptions import ConfigError, DataError
@@ -263,7 +264,7 @@ def forecast_returns(
         )
     if outflow_model is not None and departures is not None:
         raise ConfigError("give outflow_model or departures for the future, not both")
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     post = fit[D.POSTERIOR].to_dataset()
     past = departure_draws(fit)
     times = post[D.TIME].values
@@ -327,7 +328,7 @@ def replicate_returns(fit: xr.DataTree, *, random_seed: RandomSeed) -> xr.DataTr
         ``posterior_predictive`` (``returns``) and ``observed_data``.
     """
     post = fit[D.POSTERIOR].to_dataset()
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     replicas = _draw_returns(post, post[D.EXPECTED_RETURNS], returns_dims(fit), rng)
     return xr.DataTree.from_dict(
         {

@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import FloatArray, RandomSeed
 from talentflow.data._time import continue_monthly, horizon_months
 from talentflow.exceptions import DataError
@@ -69,7 +70,7 @@ def forecast_vacancies(
     """
     h = horizon_months(horizon)
     scenario = scenario or Scenario()
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     post = fit[D.POSTERIOR].to_dataset()
     future = continue_monthly(post[D.TIME].values, h)
     _check(scenario, post, future, config)
@@ -171,7 +172,7 @@ def replicate_vacancies(
         ``hires``) and ``observed_data``.
     """
     post = fit[D.POSTERIOR].to_dataset()
-    rng = np.random.default_rng(random_seed)
+    rng = as_generator(random_seed)
     log_level = np.log(sample_draws(post, D.LEVEL, D.TIME, *_CELL))
     replicas = replicate_series(post, log_level, rng)
     if D.MATCHING_ELASTICITY in post:

@@ -6,6 +6,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data.outflow import validate_outflow
 from talentflow.forecast.outflow import forecast_outflow
@@ -141,7 +142,7 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         {'chain': 1, 'draw': 50, 'time': 6, 'sector': 2, 'destination': 2}
         """
         validate_outflow(data)
-        rng = np.random.default_rng(random_seed)
+        rng = as_generator(random_seed)
         prior = sample_prior(
             build_outflow_model(data, self.config),
             var_names=stored_variables(self.config, data.sizes[D.DESTINATION]),
@@ -176,9 +177,7 @@ class OutflowModel(BayesianModel[OutflowConfig]):
             [fit[D.OBSERVED_DATA].to_dataset(), fit[D.CONSTANT_DATA].to_dataset()],
             combine_attrs="drop",
         )
-        predictive = _replicate(
-            fit[D.POSTERIOR].to_dataset(), data, np.random.default_rng(random_seed)
-        )
+        predictive = _replicate(fit[D.POSTERIOR].to_dataset(), data, as_generator(random_seed))
         return self._stamp(
             xr.DataTree.from_dict(
                 {
@@ -214,7 +213,7 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         ...                                                          True).all())
         (False, True)
         """
-        rng = np.random.default_rng(random_seed)
+        rng = as_generator(random_seed)
         fit = self._fitted()
         observed = fit[D.OBSERVED_DATA].to_dataset()
         replicated = self.sample_posterior_predictive(random_seed=rng)[D.POSTERIOR_PREDICTIVE]

@@ -8,6 +8,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data._time import month_numbers
 from talentflow.data.returns import validate_returns
@@ -107,7 +108,7 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             backend=backend,
             progress=progress,
         )
-        rng = np.random.default_rng(random_seed)
+        rng = as_generator(random_seed)
         draws_ = None
         outflow_model = _outflow_model(outflow_model)
         if outflow_model is not None:
@@ -261,7 +262,7 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         """
         work = validate_returns(data)
         departures = work[D.OUTFLOW].transpose(*_CELL)
-        rng = np.random.default_rng(random_seed)
+        rng = as_generator(random_seed)
         prior = sample_prior(
             build_return_model(work, departures, self.config),
             var_names=stored_variables(self.config, by_destination(work)),

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import as_generator
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data.vacancies import validate_vacancies
 from talentflow.forecast.scenario import Scenario
@@ -195,7 +195,7 @@ class VacancyModel(BayesianModel[VacancyConfig]):
         """
         validate_vacancies(data)
         arrays = model_arrays(data, self.config)
-        rng = np.random.default_rng(random_seed)
+        rng = as_generator(random_seed)
         names = stored_variables(self.config, D.HIRES in data)
         prior = sample_prior(
             build_vacancy_model(data, self.config),

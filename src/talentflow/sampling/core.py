@@ -22,7 +22,7 @@ import pymc as pm
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._config import check_count
+from talentflow._config import as_generator, check_count
 from talentflow._typing import Backend, RandomSeed
 from talentflow.exceptions import ConfigError
 
@@ -107,11 +107,10 @@ def structure_key(*parts: object) -> str:
 
 def seed_int(random_seed: RandomSeed) -> int:
     """Turn an int or a NumPy generator into a non-negative 32-bit seed."""
-    if isinstance(random_seed, np.random.Generator):
-        return int(random_seed.integers(2**31 - 1))
-    if isinstance(random_seed, bool) or not isinstance(random_seed, int | np.integer):
-        raise ConfigError(f"random_seed must be an int or numpy Generator, got {random_seed!r}")
-    return int(random_seed) % (2**31 - 1)
+    rng = as_generator(random_seed)
+    if isinstance(random_seed, int | np.integer):
+        return int(random_seed) % (2**31 - 1)
+    return int(rng.integers(2**31 - 1))
 
 
 def _entry(key: str, build: Callable[[], pm.Model], backend: Backend) -> _Entry:

@@ -30,27 +30,43 @@ def _keyword_only_after_data(method: Callable[..., Any], n_positional: int) -> N
     )
 
 
+_PRIOR = {"draws": 20, "random_seed": 0}
+
+
+def _check_refused(
+    method: Callable[..., object], bad: Mapping[str, object], *args: Any, **kwargs: Any
+) -> None:
+    """Check that ``method`` refuses the one wrong argument in ``bad``, naming it.
+
+    ``method`` is called with ``args`` and ``kwargs`` updated by ``bad`` and must raise
+    ``ConfigError`` whose message names the argument.
+    """
+    (name,) = bad
+    message = ""
+    try:
+        method(*args, **{**kwargs, **bad})
+    except ConfigError as err:
+        message = str(err)
+    assert name in message, f"{name}={bad[name]!r} must raise a ConfigError naming {name}"
+
+
 def _check_predictive(model: Any, data: xr.Dataset, posterior: xr.Dataset) -> None:
     """Check ``sample_prior_predictive`` and ``sample_posterior_predictive`` if present."""
     before = data.copy(deep=True)
     draws: list[tuple[str, Callable[[int], xr.DataTree]]] = []
     if hasattr(model, "sample_prior_predictive"):
         _keyword_only_after_data(type(model).sample_prior_predictive, 2)
-        for bad in (0, 2.5):
-            message = ""
-            try:
-                model.sample_prior_predictive(data, draws=bad, random_seed=0)
-            except ConfigError as err:
-                message = str(err)
-            assert "draws" in message, f"draws={bad!r} must raise a ConfigError naming draws"
+        for bad in ({"draws": 0}, {"draws": 2.5}, {"random_seed": -1}):
+            _check_refused(model.sample_prior_predictive, bad, data, **_PRIOR)
         draws.append(
             (
                 D.PRIOR_PREDICTIVE,
-                lambda seed: model.sample_prior_predictive(data, draws=20, random_seed=seed),
+                lambda seed: model.sample_prior_predictive(data, **{**_PRIOR, "random_seed": seed}),
             )
         )
     if hasattr(model, "sample_posterior_predictive"):
         _keyword_only_after_data(type(model).sample_posterior_predictive, 1)
+        _check_refused(model.sample_posterior_predictive, {"random_seed": 1.5})
         draws.append(
             (
                 D.POSTERIOR_PREDICTIVE,
@@ -87,8 +103,10 @@ def check_model_contract(
     input's labels; prior and posterior predictive draws (where the model has them)
     come in their groups on the data's months, reproducibly, altering neither the data
     nor the fit, and a prior draw count that is not a positive integer raises
-    ``ConfigError`` naming ``draws``; forecasts label future months, are reproducible
-    for a seed and do not alter the fit; save/load round-trips to identical forecasts.
+    ``ConfigError`` naming ``draws``, as does a ``random_seed`` that is not a
+    non-negative int, a generator or ``None`` (here and in ``forecast``); forecasts
+    label future months, are reproducible for a seed and do not alter the fit;
+    save/load round-trips to identical forecasts.
     """
     model = factory()
     _keyword_only_after_data(type(model).fit, 2)
@@ -123,6 +141,7 @@ def check_model_contract(
 
     _check_predictive(model, data, posterior)
 
+    _check_refused(model.forecast, {"random_seed": "11"}, horizon)
     fc1 = model.forecast(horizon, random_seed=11)
     fit_after = model.posterior_
     xr.testing.assert_identical(fit_after[D.POSTERIOR].to_dataset(), posterior)

@@ -105,8 +105,14 @@ def structure_key(*parts: object) -> str:
     return hashlib.sha256(repr((parts, _VERSIONS)).encode()).hexdigest()
 
 
-def seed_int(random_seed: RandomSeed) -> int:
-    """Turn an int or a NumPy generator into a non-negative 32-bit seed."""
+def seed_int(random_seed: RandomSeed | None) -> int:
+    """Turn an int, a NumPy generator or ``None`` (fresh entropy) into a 32-bit seed.
+
+    Examples
+    --------
+    >>> seed_int(5), seed_int(2**31)
+    (5, 1)
+    """
     rng = as_generator(random_seed)
     if isinstance(random_seed, int | np.integer):
         return int(random_seed) % (2**31 - 1)

@@ -74,6 +74,31 @@ def test_coupled_fit_carries_departure_uncertainty(coupled, panel):
 
 
 @pytest.mark.slow
+def test_prior_predictive_on_an_outflow_models_departures(coupled, fitted):
+    """Without ``outflow`` in the data, the prior runs on the outflow model's departures."""
+    returns_only = coupled.posterior_.observed_data.to_dataset()
+    before = returns_only.copy(deep=True)
+    with pytest.raises(tf.DataError, match="outflow"):
+        coupled.sample_prior_predictive(returns_only, draws=10, random_seed=1)
+    prior = coupled.sample_prior_predictive(
+        returns_only, outflow_model=fitted, draws=200, random_seed=1
+    )
+    xr.testing.assert_identical(returns_only, before)
+    draws = prior.prior.departures
+    # Each prior draw is paired with one posterior draw of departures: the gaps vary.
+    assert float(draws.std(("chain", "draw")).max()) > 0.0
+    cells = ("time", "sector", "destination")
+    expected = prior.prior.expected_returns.sum([d for d in cells if d in draws.dims])
+    replicas = prior.prior_predictive.returns.sum([d for d in cells if d in draws.dims])
+    # Departures differ from draw to draw, so does the flow back; replicates follow it.
+    assert float(xr.corr(expected, replicas, dim="draw").squeeze()) > 0.9
+    again = coupled.sample_prior_predictive(
+        returns_only, outflow_model=fitted, draws=200, random_seed=1
+    )
+    xr.testing.assert_identical(again.prior_predictive, prior.prior_predictive)
+
+
+@pytest.mark.slow
 def test_a_second_wave_raises_departures_now_and_returns_later(coupled, fitted):
     base = coupled.forecast(12, outflow_model=fitted, random_seed=4)
     again = tf.Shock(name="again", start="2022-08", like="wave")

@@ -109,16 +109,7 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             progress=progress,
         )
         rng = as_generator(random_seed)
-        draws_ = None
-        outflow_model = _outflow_model(outflow_model)
-        if outflow_model is not None:
-            draws_ = outflow_model.sample_departures(random_seed=rng)
-            validate_returns(data, departures=draws_.max(D.SAMPLE_DIMS))
-            labels = {d: data[d].values for d in (D.SECTOR, D.DESTINATION) if d in data.coords}
-            mean = draws_.mean(D.SAMPLE_DIMS).sel(labels)
-            work = data.assign({D.OUTFLOW: mean.assign_coords({D.TIME: data[D.TIME].values})})
-        else:
-            work = validate_returns(data)
+        work, draws_ = _cohorts(data, outflow_model, rng)
         departures = work[D.OUTFLOW].transpose(*_CELL)
         coords = model_coords(work, self.config)
         per_destination = by_destination(work)
@@ -226,19 +217,28 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         return self._stamp(tree)
 
     def sample_prior_predictive(
-        self, data: xr.Dataset, *, draws: int = 500, random_seed: RandomSeed
+        self,
+        data: xr.Dataset,
+        *,
+        outflow_model: OutflowModel | None = None,
+        draws: int = 500,
+        random_seed: RandomSeed,
     ) -> xr.DataTree:
         """Draw hazard parameters and return counts from the prior, on ``data``'s cohorts.
 
-        Each prior draw's hazard runs the cohorts of ``data``'s ``outflow`` (the
-        departures) over its months, and return counts are drawn (negative binomial)
-        around the expected returns, on the dims of ``data``'s ``returns``. The model
-        stays as it was.
+        Each prior draw's hazard runs the cohorts (``data``'s ``outflow``, or the
+        departures of ``outflow_model``) over their months, and return counts are drawn
+        (negative binomial) around the expected returns, on the dims of ``data``'s
+        ``returns``. The model stays as it was.
 
         Parameters
         ----------
         data : xarray.Dataset
-            ``returns`` and ``outflow``; see :func:`talentflow.data.validate_returns`.
+            ``returns`` and, unless ``outflow_model`` is given, ``outflow``; see
+            :func:`talentflow.data.validate_returns`.
+        outflow_model : OutflowModel, optional
+            A fitted outflow model of the same months, as in :meth:`fit`: each prior
+            draw is paired with one of its posterior draws of departures.
         draws : int
             Number of prior draws.
         random_seed : int or numpy.random.Generator
@@ -260,9 +260,9 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         >>> dict(prior.prior_predictive.returns.sizes)
         {'chain': 1, 'draw': 50, 'time': 12, 'sector': 2, 'destination': 2}
         """
-        work = validate_returns(data)
-        departures = work[D.OUTFLOW].transpose(*_CELL)
         rng = as_generator(random_seed)
+        work, draws_ = _cohorts(data, outflow_model, rng)
+        departures = work[D.OUTFLOW].transpose(*_CELL)
         prior = sample_prior(
             build_return_model(work, departures, self.config),
             var_names=stored_variables(self.config, by_destination(work)),
@@ -270,6 +270,8 @@ class ReturnModel(BayesianModel[ReturnConfig]):
             coords=model_coords(work, self.config),
             random_seed=rng,
         )
+        if draws_ is not None:
+            prior = self._paired_departures(prior, draws_, departures, rng)
         # The flows and replicates read a fit's groups; the prior draws stand in.
         tree = self._with_flows(
             xr.DataTree.from_dict(
@@ -355,6 +357,25 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         """List the hazard parameters (not the hazard curves or the flows derived from them)."""
         fitted = D.DESTINATION_EFFECT in self._fitted()[D.POSTERIOR]
         return [n for n in stored_variables(self.config, fitted) if n != D.RETURN_HAZARD]
+
+
+def _cohorts(
+    data: xr.Dataset, outflow_model: object, rng: np.random.Generator
+) -> tuple[xr.Dataset, xr.DataArray | None]:
+    """Return the validated data with its departures, and the departure draws if any.
+
+    Without ``outflow_model`` the departures are ``data``'s ``outflow``; with one,
+    they are the posterior mean of its departure draws, which are returned too for
+    pairing draw by draw.
+    """
+    model = _outflow_model(outflow_model)
+    if model is None:
+        return validate_returns(data), None
+    draws = model.sample_departures(random_seed=rng)
+    validate_returns(data, departures=draws.max(D.SAMPLE_DIMS))
+    labels = {d: data[d].values for d in (D.SECTOR, D.DESTINATION) if d in data.coords}
+    mean = draws.mean(D.SAMPLE_DIMS).sel(labels)
+    return data.assign({D.OUTFLOW: mean.assign_coords({D.TIME: data[D.TIME].values})}), draws
 
 
 def _outflow_model(candidate: object) -> OutflowModel | None:

@@ -9,6 +9,7 @@ later calls with new data of the same structure reuse the compiled sampler.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 import warnings
@@ -247,11 +248,20 @@ def sample_prior(
     Returns ``(chain=1, draw, ...)`` arrays.
     """
     draws = check_count("draws", draws)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The effect of Potentials", category=UserWarning)
-        tree = pm.sample_prior_predictive(
-            draws=draws, model=model, var_names=list(var_names), random_seed=random_seed
-        )
+    # PyMC logs the free variables it draws, internal names (``*_z``) included.
+    log = logging.getLogger("pymc.sampling.forward")
+    level = log.level
+    log.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message="The effect of Potentials", category=UserWarning
+            )
+            tree = pm.sample_prior_predictive(
+                draws=draws, model=model, var_names=list(var_names), random_seed=random_seed
+            )
+    finally:
+        log.setLevel(level)
     prior: xr.Dataset = tree[D.PRIOR].to_dataset()
     return prior.assign_coords({k: v for k, v in coords.items() if k in prior.dims})
 

@@ -6,9 +6,9 @@ against the statsmodels baselines. Targets (issue 4): mean CRPS at horizons 6-12
 most 0.9x the best baseline's; 80% intervals covering 75-85% of outcomes.
 
 The vacancy model is trained on the last 8 years before each cutoff (so its compiled
-sampler is reused), with a named shock in its config once the shock's start and peak
-are in the window: what an analyst knew at the cutoff. The baselines see the whole
-history.
+sampler is reused), with a named shock in its config once the shock has peaked, as
+long as its peak is in the window (it may start before it): what an analyst knew at the
+cutoff and what the model can fit. The baselines see the whole history.
 """
 
 from __future__ import annotations
@@ -47,13 +47,9 @@ TARGETS = {"crps_ratio_h6_12": "<= 0.9", "coverage_80_h6_12": "0.75 .. 0.85"}
 def vacancy_model(
     cutoff: pd.Timestamp, shocks: tuple[tf.Shock, ...] = (RECESSION, PANDEMIC), **config: Any
 ) -> tf.VacancyModel:
-    """The model as of ``cutoff``, with those of ``shocks`` that start and peak in its window."""
+    """The model as of ``cutoff``, with those of ``shocks`` that peak in its window."""
     first = cutoff - pd.DateOffset(months=WINDOW - 1)
-    known = tuple(
-        s
-        for s in shocks
-        if first <= pd.Timestamp(s.start) <= pd.Timestamp(s.peak or s.start) <= cutoff
-    )
+    known = tuple(s for s in shocks if first <= pd.Timestamp(s.peak or s.start) <= cutoff)
     return tf.VacancyModel(tf.VacancyConfig(shocks=known, **config))
 
 

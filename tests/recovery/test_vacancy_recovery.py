@@ -59,3 +59,26 @@ def test_90_percent_intervals_cover_the_true_parameters_and_paths(vacancy_config
     # The elasticities are told apart: the highest and lowest are ordered.
     a = post.matching_elasticity
     assert float((a.sel(sector="Health") > a.sel(sector="IT")).mean()) > 0.95
+
+
+@pytest.mark.slow
+def test_a_shock_that_starts_before_the_data_is_recovered_from_its_build_up(vacancy_config):
+    # The slump starts in 2018-01 and peaks in 2018-03; the data begin in 2018-02,
+    # so its first month is missing. Same sizes as the session's panel: same sampler.
+    full, truth = tf.datasets.simulate_vacancies(
+        sectors=["IT", "Finance", "Retail", "Health"],
+        n_months=72,
+        start="2016-01",
+        shocks=(SLUMP,),
+        random_seed=5,
+    )
+    data = full.sel(time=slice("2018-02", None)).isel(time=slice(48))
+    model = tf.VacancyModel(vacancy_config)
+    model.fit(data, draws=400, tune=500, chains=2, random_seed=4, check=False)
+    post = model.posterior_.posterior
+    hits = np.concatenate([_inside(post, truth, n) for n in ("shock_effect", "shock_decay")])
+    assert len(hits) == 9
+    assert hits.sum() >= stats.binom.ppf(0.005, len(hits), 0.9), hits
+    # Located, not just covered: the sign of every sector's effect on each series.
+    effect = post.shock_effect.median(("chain", "draw"))
+    assert (np.sign(effect) == np.sign(truth["shock_effect"])).all()

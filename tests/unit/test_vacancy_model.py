@@ -43,11 +43,20 @@ def test_config_round_trips_through_its_dict():
     assert from_dict(tf.VacancyConfig, to_dict(cfg)) == cfg
 
 
-def test_a_fitted_shock_must_fall_in_the_data():
+def test_a_fitted_shock_must_peak_in_the_data():
     data, _ = tf.datasets.simulate_vacancies(sectors=2, n_months=12, random_seed=0)
     config = tf.VacancyConfig(shocks=(tf.Shock(name="late", start="2030-01"),))
-    with pytest.raises(tf.DataError, match="shock 'late': starts 2030-01, outside"):
+    with pytest.raises(tf.DataError, match="shock 'late': peaks 2030-01, outside"):
         model_arrays(data, config)
+    first = str(data.time.values[0])[:7]
+    tail = tf.Shock(name="tail", start="1990-01", peak="1990-06")
+    with pytest.raises(tf.DataError, match=f"for the fading tail alone, start it at {first}"):
+        model_arrays(data, tf.VacancyConfig(shocks=(tail,)))
+    # Starting before the data is fine when the peak is in them: the build-up is
+    # the one the full months would have.
+    ramp = tf.Shock(name="ramp", start="1990-01", peak=str(data.time.values[3])[:7])
+    timing = model_arrays(data, tf.VacancyConfig(shocks=(ramp,)))["shock_timing"]
+    assert 0.0 < timing[0, 0, 0] < timing[0, 0, 3] == 1.0
 
 
 def test_bad_data_fails_before_sampling_and_names_the_variable():

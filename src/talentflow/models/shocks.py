@@ -30,6 +30,7 @@ class Shock:
     start : str
         Month of impact, anything :class:`pandas.Timestamp` parses (``"2022-09"``);
         stored as ``"YYYY-MM"``. The month containing the date is the impact month.
+        A fitted shock may start before the data if it peaks within them.
     peak : str, optional
         Month the shock reaches its full size (default: ``start``, an impulse). From
         ``start`` to ``peak`` the effect builds up linearly, a fraction ``1 / ramp`` more
@@ -141,28 +142,43 @@ def fitted_shocks(shocks: Iterable[object]) -> tuple[Shock, ...]:
 
 
 def check_shocks_in_data(shocks: tuple[Shock, ...], months: np.ndarray) -> None:
-    """Check that every fitted shock starts within ``months`` (month numbers of the data).
+    """Check that every fitted shock peaks within ``months`` (the data's month numbers).
+
+    A shock may start before the data as long as it peaks within them: its build-up
+    is fitted from where the data begin. Of a shock that peaked earlier only a
+    fading tail is seen, on which its size at the peak and its decay trade off
+    without bound; the error says to start it in the data's first month instead.
 
     Raises
     ------
     DataError
-        Listing every shock that starts before the first or after the last month.
+        Listing every shock whose peak (its start, for an impulse) is outside the data.
 
     Examples
     --------
-    >>> check_shocks_in_data((Shock(name="a", start="1970-02"),), np.array([0, 1, 2]))
-    >>> check_shocks_in_data((Shock(name="a", start="1971-01"),), np.array([0, 1, 2]))
+    >>> check_shocks_in_data((Shock(name="a", start="1969-06", peak="1970-02"),),
+    ...                      np.array([0, 1, 2]))
+    >>> check_shocks_in_data((Shock(name="a", start="1970-04"),), np.array([0, 1, 2]))
     Traceback (most recent call last):
     ...
     talentflow.exceptions.DataError: ...outside the data's months 1970-01..1970-03...
     """
-    first, last = np.asarray(months)[[0, -1]].astype("datetime64[M]")
-    problems = [
-        f"shock {s.name!r}: starts {s.start}, outside the data's months {first}..{last} "
-        "(rule: a fitted shock starts within the data)"
-        for s in shocks
-        if not months[0] <= s.month.astype(np.int64) <= months[-1]
-    ]
+    first, last = (np.datetime64(int(m), "M") for m in np.asarray(months)[[0, -1]])
+    problems = []
+    for s in shocks:
+        peak = np.datetime64(s.peak or s.start, "M")
+        if first <= peak <= last:
+            continue
+        problem = (
+            f"shock {s.name!r}: peaks {peak}, outside the data's months {first}..{last} "
+            "(rule: a fitted shock peaks within the data; it may start before them)"
+        )
+        if peak < first:
+            problem += (
+                f"; for the fading tail alone, start it at {first} without a peak: "
+                "its shock_effect is then the size in that month"
+            )
+        problems.append(problem)
     if problems:
         raise DataError(problems)
 

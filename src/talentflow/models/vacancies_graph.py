@@ -201,7 +201,7 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
     Raises
     ------
     DataError
-        If a configured shock falls outside the data's time range.
+        If a configured shock peaks outside the data's months.
     """
     months = month_numbers(data[D.TIME].values)
     check_shocks_in_data(config.shocks, months)

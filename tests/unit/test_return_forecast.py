@@ -80,6 +80,13 @@ def test_prior_predictive_on_an_outflow_models_departures(coupled, fitted):
     before = returns_only.copy(deep=True)
     with pytest.raises(tf.DataError, match="outflow"):
         coupled.sample_prior_predictive(returns_only, draws=10, random_seed=1)
+    rng = np.random.default_rng(1)
+    state = rng.bit_generator.state
+    with pytest.raises(tf.ConfigError, match="draws must be a positive integer"):
+        coupled.sample_prior_predictive(
+            returns_only, outflow_model=fitted, draws=0, random_seed=rng
+        )
+    assert rng.bit_generator.state == state  # refused before any departures were drawn
     prior = coupled.sample_prior_predictive(
         returns_only, outflow_model=fitted, draws=200, random_seed=1
     )

@@ -8,7 +8,7 @@ import numpy as np
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._config import as_generator
+from talentflow._config import as_generator, check_count
 from talentflow._typing import Backend, RandomSeed
 from talentflow.data._time import month_numbers
 from talentflow.data.returns import validate_returns
@@ -260,6 +260,7 @@ class ReturnModel(BayesianModel[ReturnConfig]):
         >>> dict(prior.prior_predictive.returns.sizes)
         {'chain': 1, 'draw': 50, 'time': 12, 'sector': 2, 'destination': 2}
         """
+        draws = check_count("draws", draws)  # before the outflow model draws departures
         rng = as_generator(random_seed)
         work, draws_ = _cohorts(data, outflow_model, rng)
         departures = work[D.OUTFLOW].transpose(*_CELL)

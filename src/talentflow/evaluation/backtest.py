@@ -17,6 +17,7 @@ import scoringrules as sr
 import xarray as xr
 
 from talentflow import _dims as D
+from talentflow._config import check_count
 from talentflow.data._time import horizon_months
 from talentflow.exceptions import DataError
 
@@ -110,8 +111,19 @@ def backtest(
         ``crps``, ``abs_error`` ``(variable, cutoff, horizon, sector)`` and ``covered``
         ``(variable, interval, cutoff, horizon, sector)``, NaN where the future is not
         observed (or beyond the data); :func:`summarize` averages them.
+
+    Raises
+    ------
+    ConfigError
+        If ``horizon`` or ``window`` is not a positive integer, or ``random_seed`` a
+        non-negative one.
+    DataError
+        Listing every cutoff outside the data's months and every variable not in them.
     """
     horizon = horizon_months(horizon)
+    if window is not None:
+        window = check_count("window", window, unit=" of months")
+    random_seed = check_count("random_seed", random_seed, minimum=0)
     months = np.asarray(data[D.TIME].values).astype("datetime64[M]")
     stamps = np.array([np.datetime64(pd.Timestamp(c), "M") for c in cutoffs])
     problems = [
@@ -122,8 +134,6 @@ def backtest(
     problems += [
         f"{v}: not in the data (rule: scored variables)" for v in variables if v not in data
     ]
-    if window is not None and (not isinstance(window, int) or window < 1):
-        problems.append(f"window: must be a positive number of months, got {window!r}")
     if problems:
         raise DataError(problems)
     rows = []

@@ -127,3 +127,17 @@ def test_returns_from_tidy_frames(returns_data):
     doubled = pd.concat([back, back.iloc[:1]])
     with pytest.raises(tf.DataError, match="duplicate row"):
         tf.data.returns_from_frames(doubled, outflow=left)
+
+
+def test_a_wave_needs_a_departure_month_of_its_own_in_the_data(returns_data):
+    early = tf.Shock(name="early", start="2020-11")  # its third month is the data's first
+    tf.ReturnModel(tf.ReturnConfig(waves=(early,))).sample_prior_predictive(
+        returns_data, draws=5, random_seed=0
+    )
+    waves = (tf.Shock(name="late", start="2035-01"), early, tf.Shock(name="b", start="2021-01"))
+    model = tf.ReturnModel(tf.ReturnConfig(waves=waves))
+    with pytest.raises(tf.DataError) as err:
+        model.fit(returns_data, random_seed=0)
+    # The later wave "b" takes the one month "early" had: both are named.
+    assert [p.split(":")[0] for p in err.value.problems] == ["wave 'late'", "wave 'early'"]
+    assert "(rule: a wave's cohorts depart within the data)" in err.value.problems[0]

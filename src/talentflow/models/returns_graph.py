@@ -17,7 +17,7 @@ import xarray as xr
 from talentflow import _dims as D
 from talentflow._config import check_count
 from talentflow.data._time import month_numbers
-from talentflow.exceptions import ConfigError
+from talentflow.exceptions import ConfigError, DataError
 from talentflow.models import cohorts
 from talentflow.models.likelihood import masked_nb_logp
 from talentflow.models.shocks import Shock
@@ -160,6 +160,12 @@ def model_arrays(
     ``departures`` is ``(time, sector, destination)``: the data's outflow, or the mean
     departures of a fitted outflow model. Returns months with no earlier departure
     carry no information (their expected count is zero) and are masked out.
+
+    Raises
+    ------
+    DataError
+        If a wave has no departure month of its own in the data (its effect would be
+        its prior alone).
     """
     cell = (D.TIME, D.SECTOR, D.DESTINATION)
     dep = departures.transpose(*cell).values.astype(np.float64)
@@ -170,6 +176,16 @@ def model_arrays(
     if len(order) == 2:
         earlier = earlier.sum(axis=-1)
     membership = wave_membership(config, month_numbers(data[D.TIME].values))
+    first, last = (str(t)[:7] for t in data[D.TIME].values[[0, -1]])
+    problems = [
+        f"wave {wave.name!r}: its {config.wave_months} months from {wave.start} hold no "
+        f"month of the data ({first}..{last}) not taken by a later wave "
+        "(rule: a wave's cohorts depart within the data)"
+        for wave, months in zip(config.waves, membership.sum(axis=0), strict=True)
+        if months == 0
+    ]
+    if problems:
+        raise DataError(problems)
     return {
         D.DEPARTURES: dep,
         "returns_observed": np.nan_to_num(y),

@@ -27,3 +27,19 @@ def test_profile_builds_to_one_at_the_peak_then_decays(start, ramp, decay):
     impulse = Shock(name="s", start=str(first))
     at_start = shock_profile(shock_timing((impulse,), MONTHS), np.array([decay]))[0, start:]
     np.testing.assert_allclose(at_start, (1.0 - decay) ** np.arange(at_start.size))
+
+
+@given(
+    start=st.integers(0, 40),
+    ramp=st.integers(1, 24),
+    first=st.integers(0, 60),
+    decay=st.floats(0.0, 0.99),
+)
+def test_a_window_sees_the_profile_of_the_full_months(start, ramp, first, decay):
+    # A shock that started before the data's first month is seen mid-way: the
+    # profile over a window is the full months' profile cut to it.
+    begin = np.datetime64("2000-01", "M") + np.timedelta64(start, "M")
+    shock = Shock(name="s", start=str(begin), peak=str(begin + np.timedelta64(ramp - 1, "M")))
+    full = shock_profile(shock_timing((shock,), MONTHS), np.array([decay]))
+    window = shock_profile(shock_timing((shock,), MONTHS[first:]), np.array([decay]))
+    np.testing.assert_array_equal(window, full[:, first:])

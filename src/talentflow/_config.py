@@ -2,7 +2,8 @@
 
 Save/load and the model id use this one walker, so no config is ever written out
 field by field; every count setting (draws, horizon, paths, ...) goes through
-:func:`check_count` and every ``random_seed`` through :func:`as_generator`.
+:func:`check_count`, and every ``random_seed`` that may be a generator through
+:func:`as_generator` (the backtest's, an int it adds the cutoff's index to, is a count).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def test_a_fitted_shock_must_peak_in_the_data():
     with pytest.raises(tf.DataError, match=f"for the fading tail alone, start it at {first}"):
         model_arrays(data, tf.VacancyConfig(shocks=(tail,)))
     # Starting before the data is fine when the peak is in them: the build-up is
-    # the one the full months would have.
+    # under way in the first month and complete at the peak.
     ramp = tf.Shock(name="ramp", start="1990-01", peak=str(data.time.values[3])[:7])
     timing = model_arrays(data, tf.VacancyConfig(shocks=(ramp,)))["shock_timing"]
     assert 0.0 < timing[0, 0, 0] < timing[0, 0, 3] == 1.0

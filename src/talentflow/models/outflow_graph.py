@@ -19,7 +19,7 @@ from talentflow._typing import FloatArray, TrendKind
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError
 from talentflow.models import kernels
-from talentflow.models.likelihood import masked_nb_logp
+from talentflow.models.likelihood import count_arrays, masked_nb_logp
 from talentflow.models.shocks import (
     Shock,
     check_shocks_in_data,
@@ -147,10 +147,8 @@ def model_arrays(data: xr.Dataset, config: OutflowConfig) -> dict[str, np.ndarra
         total = np.full(y.shape[:2], np.nan)
     arrays = {
         "log_workforce": log_workforce(data),
-        "outflow_observed": np.nan_to_num(y),
-        "outflow_mask": np.isfinite(y).astype(np.float64),
-        "total_observed": np.nan_to_num(total),
-        "total_mask": np.isfinite(total).astype(np.float64),
+        **count_arrays("outflow", y),
+        **count_arrays("total", total),
     }
     if config.shocks:
         arrays["shock_timing"] = shock_timing(config.shocks, months)
@@ -246,11 +244,11 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
         log_mu = kernels.log_expected_outflow(box["log_workforce"], rate, log_share)
         pm.Potential(
             "outflow_loglik",
-            masked_nb_logp(box["outflow_observed"], box["outflow_mask"], log_mu, alpha),
+            masked_nb_logp(box, "outflow", log_mu, alpha),
         )
         log_mu_total = box["log_workforce"] + rate
         pm.Potential(
             "total_loglik",
-            masked_nb_logp(box["total_observed"], box["total_mask"], log_mu_total, alpha),
+            masked_nb_logp(box, "total", log_mu_total, alpha),
         )
     return model

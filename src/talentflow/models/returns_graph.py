@@ -19,7 +19,7 @@ from talentflow._config import check_count
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError, DataError
 from talentflow.models import cohorts
-from talentflow.models.likelihood import masked_nb_logp
+from talentflow.models.likelihood import count_arrays, masked_nb_logp
 from talentflow.models.shocks import Shock
 from talentflow.priors import HalfNormal, LogNormal, Normal
 
@@ -188,8 +188,7 @@ def model_arrays(
         raise DataError(problems)
     return {
         D.DEPARTURES: dep,
-        "returns_observed": np.nan_to_num(y),
-        "returns_mask": (np.isfinite(y) & (earlier > 0)).astype(np.float64),
+        **count_arrays("returns", y, observed=earlier > 0),
         "cohort_groups": cohorts.group_matrix(membership),
     }
 
@@ -255,11 +254,6 @@ def build_return_model(
         phi = p.overdispersion.create(D.OVERDISPERSION)
         pm.Potential(
             "returns_loglik",
-            masked_nb_logp(
-                box["returns_observed"],
-                box["returns_mask"],
-                pt.log(expected + 1e-10),
-                1.0 / phi**2,
-            ),
+            masked_nb_logp(box, "returns", pt.log(expected + 1e-10), 1.0 / phi**2),
         )
     return model

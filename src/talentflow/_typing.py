@@ -25,5 +25,8 @@ Backend = Literal["nutpie", "pymc"]
 #: Trend processes of the outflow model.
 TrendKind = Literal["random_walk", "local_linear"]
 
+#: How the outflow model samples its trend (see ``docs/outflow.md``).
+TrendParameterization = Literal["auto", "non_centred"]
+
 #: Latent dynamics of the vacancy model's log levels.
 VacancyTrend = Literal["integrated_ar1", "local_level"]

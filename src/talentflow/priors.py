@@ -15,6 +15,9 @@ import pymc as pm
 
 from talentflow.exceptions import ConfigError
 
+#: Median of the standard half-normal distribution (the normal's upper quartile).
+_HALF_NORMAL_MEDIAN = 0.6744897501960817
+
 
 def _positive(cls: str, **values: float) -> None:
     for name, value in values.items():
@@ -63,6 +66,16 @@ class HalfNormal:
 
     def __post_init__(self) -> None:
         _positive("HalfNormal", sigma=self.sigma)
+
+    def median(self) -> float:
+        """Return the prior median, ``sigma`` times the normal quartile 0.6745.
+
+        Examples
+        --------
+        >>> round(HalfNormal(sigma=1.0).median(), 4)
+        0.6745
+        """
+        return self.sigma * _HALF_NORMAL_MEDIAN
 
     def dist(self) -> Any:
         """Return a free-standing PyMC distribution (for forward draws)."""

@@ -57,8 +57,21 @@ def log_rate(
     """
     out = baseline[..., None, :] + trend
     if effect is not None and profile is not None:
-        out = out + (effect[..., :, None, :] * profile[..., :, :, None]).sum(axis=-3)
+        out = out + shock_term(effect, profile)
     return out
+
+
+def shock_term(effect: Tensor, profile: Tensor) -> Tensor:
+    """Return the summed shock terms of the log rate, shape ``(..., time, sector)``.
+
+    ``effect`` is ``(..., shock, sector)`` and ``profile`` ``(..., shock, time)``.
+
+    Examples
+    --------
+    >>> shock_term(np.array([[1.0], [2.0]]), np.array([[0.0, 1.0], [0.5, 0.5]])).ravel().tolist()
+    [1.0, 2.0]
+    """
+    return (effect[..., :, None, :] * profile[..., :, :, None]).sum(axis=-3)
 
 
 def log_expected_outflow(log_workforce: Tensor, rate: Tensor, log_share: Tensor) -> Tensor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import xarray as xr
 
@@ -143,8 +145,10 @@ class OutflowModel(BayesianModel[OutflowConfig]):
         """
         validate_outflow(data)
         rng = as_generator(random_seed)
+        # Forward draws ignore Potentials; with unit weights the trend's is exactly zero.
+        non_centred = dataclasses.replace(self.config, trend_parameterization="non_centred")
         prior = sample_prior(
-            build_outflow_model(data, self.config),
+            build_outflow_model(data, non_centred),
             var_names=stored_variables(self.config, data.sizes[D.DESTINATION]),
             draws=draws,
             coords=model_coords(data, self.config),

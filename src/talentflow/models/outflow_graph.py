@@ -337,8 +337,8 @@ def _walk(start: Any, drift: Any, log_sigma: Any, z: Any, box: Mapping[str, Any]
     The path is ``r_0 = start``, ``r_t ~ Normal(r_{t-1} + drift_t, exp(log_sigma))``,
     rebuilt from the partially non-centred ``z`` of :func:`trend_centring` (``z`` is
     ``(time - 1, sector)``). ``z`` carries a standard normal prior in the model; the
-    correction turns that into the walk's density, Jacobian included. It is zero
-    where the weight is 1, so the non-centred model is this one with unit weights.
+    correction turns that into the walk's density, Jacobian included. It is zero (up
+    to rounding) where the weight is 1, so the non-centred model is this one with unit weights.
     """
     w = box["trend_weight"]
     centre = box["trend_centre"]
@@ -350,6 +350,7 @@ def _walk(start: Any, drift: Any, log_sigma: Any, z: Any, box: Mapping[str, Any]
         box["trend_weight_inverse_power"] * pt.concatenate([start[None, :], increments], axis=0),
         axis=0,
     )
+    # The walk's standardised innovations, and log |d innovation / d z| = -log_sd.
+    innovations = (path[1:] - path[:-1] - drift) * pt.exp(-log_sigma)
     log_sd = (1.0 - w) * (log_sigma - log_kappa)
-    z_walk = (z - (1.0 - w) * (path[:-1] + drift - centre) * pt.exp(-log_step)) * pt.exp(-log_sd)
-    return path, (0.5 * (z**2 - z_walk**2) - log_sd).sum()
+    return path, (0.5 * (z**2 - innovations**2) - log_sd).sum()

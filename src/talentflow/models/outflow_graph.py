@@ -4,8 +4,8 @@ The prior choices and their reasons are documented in ``docs/outflow.md``; in sh
 all scales are on the log-rate (multiplicative) scale and weakly informative. The
 trend's innovation scales are non-centred; the trend path itself is sampled partially
 non-centred, with a weight per sector set from how informative that sector's counts
-are (:func:`trend_centring`), so small panels get the non-centred walk and large ones
-one close to centred.
+are (:func:`trend_centring`): sparse panels get the non-centred walk, dense ones a
+walk partly centred.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import pymc as pm
 import pytest
 
 import talentflow as tf
-from talentflow.models import build_outflow_model
+from talentflow.models import build_outflow_model, kernels
 from talentflow.models.outflow_graph import model_arrays, trend_centring
 
 from ..conftest import SHOCK, small_panel
@@ -39,6 +39,15 @@ def _densities(trend: str) -> tuple[dict[str, np.ndarray], float, float, dict[st
     if trend == "local_linear":
         names.append("trend_slope")
     rate, baseline, level, sigma, *slope = _values(m_plain, names)(point)
+    # With unit weights the sampled walk is the forecast's kernel rolled forward.
+    zeros = np.zeros((1, level.shape[1]))
+    slope_steps = None
+    if slope:
+        slope_steps = np.exp(point["slope_sigma_log__"]) * point["trend_slope_z"]
+    levels, slopes = kernels.trend_paths(zeros, zeros, sigma * point["trend_z"], slope_steps, np)
+    np.testing.assert_allclose(level[1:], levels, rtol=1e-9, atol=1e-12)
+    if slope:
+        np.testing.assert_allclose(slope[0][1:], slopes, rtol=1e-9, atol=1e-12)
     log_rate = np.log(rate)
     drift = np.diff(log_rate - baseline - level, axis=0)
     if slope:

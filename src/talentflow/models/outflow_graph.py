@@ -212,11 +212,10 @@ def trend_centring(
     scale = config.priors.trend_scale.median()
     phi2 = config.priors.overdispersion.median() ** 2
     seen = np.isfinite(y).any(axis=-1) | np.isfinite(total)
-    by_destination = np.nansum(y, axis=-1)
-    counts = np.fmax(by_destination, np.where(np.isfinite(total), total, 0.0))
+    known_total = np.where(np.isfinite(total), total, 0.0)
+    counts = np.fmax(np.nansum(y, axis=-1), known_total)
     information = np.fmax(
-        np.nansum(y / (1.0 + phi2 * y), axis=-1),
-        np.where(np.isfinite(total), total / (1.0 + phi2 * total), 0.0),
+        np.nansum(y / (1.0 + phi2 * y), axis=-1), known_total / (1.0 + phi2 * known_total)
     )
     centre = np.where(seen, np.log(counts + 0.5) - log_wf, np.nan)
     centre = np.where(seen, centre, np.nanmedian(centre, axis=0))
@@ -286,8 +285,8 @@ def build_outflow_model(data: xr.Dataset, config: OutflowConfig) -> pm.Model:
         log_sigma = pt.log(scale) + p.trend_spread * z_sigma
         pm.Deterministic(D.TREND_SIGMA, pt.exp(log_sigma), dims=D.SECTOR)
         drift = shock[1:] - shock[:-1]
-        zeros = pt.zeros((1, n_sector))
         if config.trend == "local_linear":
+            zeros = pt.zeros((1, n_sector))
             slope_sigma = p.slope_sigma.create(D.SLOPE_SIGMA)
             z_slope = pm.Normal("trend_slope_z", 0.0, 1.0, dims=(_STEP, D.SECTOR))
             slopes = pt.concatenate([zeros, pt.cumsum(slope_sigma * z_slope, axis=0)], axis=0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -53,14 +54,28 @@ def vacancy_model(
     return tf.VacancyModel(tf.VacancyConfig(shocks=known, **config))
 
 
-def headline(scores: xr.Dataset) -> dict[str, dict[str, float]]:
-    """Mean CRPS and 80% coverage over horizons 6-12, all cutoffs and sectors."""
+def headline(scores: xr.Dataset) -> dict[str, Any]:
+    """Mean CRPS and 80% coverage over horizons 6-12, all cutoffs and sectors; fits' checks."""
     late = summarize(scores.sel(horizon=LATE), over=["cutoff", "sector", "horizon"])
     return {
         "crps_h6_12": {v: float(late.crps.sel(variable=v)) for v in VARIABLES},
         "coverage_80_h6_12": {
             v: float(late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
         },
+        "fits": convergence(scores),
+    }
+
+
+def convergence(scores: xr.Dataset) -> dict[str, float] | None:
+    """Each cutoff's worst bulk ESS (median and lowest), worst R-hat, divergences; or None."""
+    ess = scores.min_ess_bulk.values
+    if not np.isfinite(ess).any():
+        return None
+    return {
+        "min_ess_bulk_median": float(np.median(ess)),
+        "min_ess_bulk_lowest": float(ess.min()),
+        "max_rhat": float(scores.max_rhat.max()),
+        "divergences": int(scores.divergences.sum()),
     }
 
 
@@ -76,14 +91,21 @@ def headline_table(models: dict[str, Any]) -> list[str]:
     """Markdown rows of :func:`headline` for each model."""
     lines = [
         "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | "
-        "80% coverage job seekers |",
-        "|---|---|---|---|---|",
+        "80% coverage job seekers | fits: lowest bulk ESS, median (worst) | fits: R-hat "
+        "up to | fits: divergences |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for label, m in models.items():
-        c, k = m["crps_h6_12"], m["coverage_80_h6_12"]
+        c, k, f = m["crps_h6_12"], m["coverage_80_h6_12"], m["fits"]
+        checks = (
+            f"{f['min_ess_bulk_median']:.0f} ({f['min_ess_bulk_lowest']:.0f}) | "
+            f"{f['max_rhat']:.2f} | {f['divergences']}"
+            if f
+            else "- | - | -"
+        )
         lines.append(
             f"| {label} | {c['vacancies']:.1f} | {c['job_seekers']:.1f} | "
-            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} |"
+            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} | {checks} |"
         )
     return lines
 

@@ -6,9 +6,11 @@ import xarray as xr
 
 import talentflow as tf
 from talentflow.data._time import month_numbers
+from talentflow.evaluation import backtest, summarize
 from talentflow.models.shocks import shock_profile, shock_timing
+from talentflow.sampling import diagnose
 from talentflow.testing import check_model_contract
-from tests.conftest import QUICK, vacancy_panel
+from tests.conftest import QUICK, SLUMP, vacancy_panel
 
 
 @pytest.mark.slow
@@ -263,3 +265,40 @@ def test_prior_predictive_of_the_integrated_ar1_starts_from_the_stationary_law()
         mean, spread = _standardised(z)
         assert abs(mean) < 0.1
         assert 0.93 < spread < 1.07
+
+
+@pytest.mark.slow
+def test_backtest_keeps_each_fits_convergence_checks(vacancy_config):
+    data, _ = tf.datasets.simulate_vacancies(
+        sectors=["IT", "Finance", "Retail", "Health"],
+        n_months=51,
+        start="2016-01",
+        shocks=(SLUMP,),
+        random_seed=4,
+    )
+    models: list[tf.VacancyModel] = []
+
+    def factory(_):
+        models.append(tf.VacancyModel(vacancy_config))
+        return models[-1]
+
+    # A 48-month window: the structure of the session's fitted model, so its sampler is reused.
+    scores = backtest(
+        factory,
+        data,
+        cutoffs=["2019-12", "2020-02"],
+        horizon=3,
+        window=48,
+        variables=["vacancies", "job_seekers"],
+        fit_kwargs=QUICK,
+    )
+    assert len(models) == 2
+    for i, model in enumerate(models):
+        d = diagnose(model.posterior_)
+        got = scores.isel(cutoff=i)
+        assert float(got.max_rhat) == pytest.approx(d.max_rhat)
+        assert float(got.min_ess_bulk) == pytest.approx(d.min_ess_bulk)
+        assert float(got.min_ess_tail) == pytest.approx(d.min_ess_tail)
+        assert float(got.divergences) == d.divergences
+    assert scores.min_ess_bulk.dims == ("cutoff",)
+    assert set(summarize(scores).data_vars) == {"crps", "abs_error", "covered"}

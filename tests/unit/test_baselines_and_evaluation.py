@@ -89,6 +89,11 @@ def test_backtest_shapes_and_errors():
     assert bool(scores.crps.sel(cutoff="2020-06-01").isel(horizon=-1).isnull().all())
     summary = summarize(scores)
     assert float(summary.covered.sel(interval=0.95).mean()) > 0.5
+    # A baseline has no multi-chain posterior: its convergence checks are NaN.
+    for name in ("max_rhat", "min_ess_bulk", "min_ess_tail", "divergences"):
+        assert scores[name].dims == ("cutoff",)
+        assert bool(scores[name].isnull().all())
+    assert "max_rhat" not in summary
     ratio = relative_crps(scores, scores, horizons=slice(6, 12))
     np.testing.assert_allclose(ratio.values, 1.0)
     good = {"cutoffs": ["2019-01"], "horizon": 3, "variables": ["vacancies"]}

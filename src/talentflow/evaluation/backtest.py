@@ -3,7 +3,9 @@
 For each cutoff the model is fitted to the data up to and including that month and
 asked for ``horizon`` months; the forecasts are scored against what happened: CRPS
 (scoringrules' ensemble estimator on the predictive draws), coverage of central
-intervals and the absolute error of the median, by cutoff, horizon and sector.
+intervals and the absolute error of the median, by cutoff, horizon and sector. Each
+cutoff's fit also leaves its convergence checks (worst R-hat and ESS, divergences), so
+a score is never read without knowing how well its posterior was sampled.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from talentflow import _dims as D
 from talentflow._config import check_count
 from talentflow.data._time import horizon_months
 from talentflow.exceptions import DataError
+from talentflow.sampling.diagnostics import diagnose
 
 CUTOFF = "cutoff"
 HORIZON = "horizon"
 INTERVAL = "interval"
 VARIABLE = "variable"
+#: Per-cutoff convergence checks of a Bayesian fit (NaN for a fit with one chain).
+FIT_CHECKS = ("max_rhat", "min_ess_bulk", "min_ess_tail", "divergences")
 
 
 def score_forecast(
@@ -110,7 +115,11 @@ def backtest(
     xarray.Dataset
         ``crps``, ``abs_error`` ``(variable, cutoff, horizon, sector)`` and ``covered``
         ``(variable, interval, cutoff, horizon, sector)``, NaN where the future is not
-        observed (or beyond the data); :func:`summarize` averages them.
+        observed (or beyond the data); :func:`summarize` averages them. ``max_rhat``,
+        ``min_ess_bulk``, ``min_ess_tail`` and ``divergences`` ``(cutoff,)`` are each
+        fit's convergence checks over all its stored posterior variables
+        (:func:`talentflow.sampling.diagnose`); NaN for a model without a multi-chain
+        posterior, such as a baseline.
 
     Raises
     ------
@@ -151,16 +160,32 @@ def backtest(
             scores = score_forecast(draws, future, intervals=intervals)
             scores = scores.assign_coords({D.TIME: np.arange(1, horizon + 1)})
             per_variable.append(scores.rename({D.TIME: HORIZON}))
-        rows.append(xr.concat(per_variable, dim=pd.Index(list(variables), name=VARIABLE)))
+        row = xr.concat(per_variable, dim=pd.Index(list(variables), name=VARIABLE))
+        rows.append(row.assign(_fit_checks(model)))
     return xr.concat(rows, dim=pd.Index(stamps.astype("datetime64[ns]"), name=CUTOFF))
+
+
+def _fit_checks(model: Any) -> dict[str, float]:
+    """Return the convergence checks of a fitted model's posterior; NaN without two chains."""
+    tree = getattr(model, "posterior_", None)
+    if not isinstance(tree, xr.DataTree) or tree[D.POSTERIOR].sizes.get(D.CHAIN, 1) < 2:
+        return dict.fromkeys(FIT_CHECKS, np.nan)
+    d = diagnose(tree)
+    return {
+        "max_rhat": d.max_rhat,
+        "min_ess_bulk": d.min_ess_bulk,
+        "min_ess_tail": d.min_ess_tail,
+        "divergences": float(d.divergences),
+    }
 
 
 def summarize(scores: xr.Dataset, *, over: Sequence[str] = (CUTOFF,)) -> xr.Dataset:
     """Average a backtest's scores over ``over`` (default: cutoffs), skipping NaN.
 
-    ``covered`` becomes the observed coverage rate of each interval.
+    ``covered`` becomes the observed coverage rate of each interval; the fits'
+    convergence checks are left out (read them from the backtest itself).
     """
-    return scores.mean(list(over), skipna=True)
+    return scores.drop_vars(FIT_CHECKS, errors="ignore").mean(list(over), skipna=True)
 
 
 def relative_crps(

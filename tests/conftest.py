@@ -101,11 +101,11 @@ def coupled(
 SLUMP = tf.Shock(name="slump", start="2018-01", peak="2018-03")
 
 
-def vacancy_panel(seed: int, *, missing_fraction: float = 0.03) -> xr.Dataset:
+def vacancy_panel(seed: int, *, missing_fraction: float = 0.03, n_months: int = 48) -> xr.Dataset:
     """Four sectors, four years, a slump building up over a quarter half-way, hires; a few gaps."""
     data, _ = tf.datasets.simulate_vacancies(
         sectors=["IT", "Finance", "Retail", "Health"],
-        n_months=48,
+        n_months=n_months,
         start="2016-01",
         shocks=(SLUMP,),
         missing_fraction=missing_fraction,

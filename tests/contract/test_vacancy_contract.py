@@ -10,7 +10,7 @@ from talentflow.evaluation import backtest, summarize
 from talentflow.models.shocks import shock_profile, shock_timing
 from talentflow.sampling import diagnose
 from talentflow.testing import check_model_contract
-from tests.conftest import QUICK, SLUMP, vacancy_panel
+from tests.conftest import QUICK, vacancy_panel
 
 
 @pytest.mark.slow
@@ -269,13 +269,7 @@ def test_prior_predictive_of_the_integrated_ar1_starts_from_the_stationary_law()
 
 @pytest.mark.slow
 def test_backtest_keeps_each_fits_convergence_checks(vacancy_config):
-    data, _ = tf.datasets.simulate_vacancies(
-        sectors=["IT", "Finance", "Retail", "Health"],
-        n_months=51,
-        start="2016-01",
-        shocks=(SLUMP,),
-        random_seed=4,
-    )
+    data = vacancy_panel(4, n_months=51)
     models: list[tf.VacancyModel] = []
 
     def factory(_):

@@ -28,7 +28,7 @@ CUTOFF = "cutoff"
 HORIZON = "horizon"
 INTERVAL = "interval"
 VARIABLE = "variable"
-#: Per-cutoff convergence checks of a Bayesian fit (NaN for a fit with one chain).
+#: Per-cutoff convergence checks of a Bayesian fit, named as the fields of ``Diagnostics``.
 FIT_CHECKS = ("max_rhat", "min_ess_bulk", "min_ess_tail", "divergences")
 
 
@@ -171,12 +171,7 @@ def _fit_checks(model: Any) -> dict[str, float]:
     if not isinstance(tree, xr.DataTree) or tree[D.POSTERIOR].sizes.get(D.CHAIN, 1) < 2:
         return dict.fromkeys(FIT_CHECKS, np.nan)
     d = diagnose(tree)
-    return {
-        "max_rhat": d.max_rhat,
-        "min_ess_bulk": d.min_ess_bulk,
-        "min_ess_tail": d.min_ess_tail,
-        "divergences": float(d.divergences),
-    }
+    return {name: float(getattr(d, name)) for name in FIT_CHECKS}
 
 
 def summarize(scores: xr.Dataset, *, over: Sequence[str] = (CUTOFF,)) -> xr.Dataset:

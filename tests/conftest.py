@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pymc as pm
 import pytest
 import xarray as xr
 from hypothesis import HealthCheck, settings
@@ -122,3 +124,14 @@ def vacancy_config() -> tf.VacancyConfig:
 @pytest.fixture(scope="session")
 def vacancy_fitted(vacancy_config: tf.VacancyConfig) -> tf.VacancyModel:
     return tf.VacancyModel(vacancy_config).fit(vacancy_panel(1), random_seed=8, **QUICK)
+
+
+def one_draw(model: pm.Model, values: dict[str, np.ndarray]) -> xr.Dataset:
+    """The model's variables ``values`` as a posterior of one chain and one draw."""
+    return xr.Dataset(
+        {
+            n: (("chain", "draw", *model.named_vars_to_dims.get(n, ())), np.asarray(v)[None, None])
+            for n, v in values.items()
+        },
+        coords={k: np.asarray(v) for k, v in model.coords.items() if k != "time"},
+    )

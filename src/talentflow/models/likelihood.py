@@ -61,19 +61,3 @@ def masked_nb_logp(box: Mapping[str, Any], name: str, log_mu: Any, alpha: Any) -
     per_cell = (mask * (y * log_mu - (y + alpha) * log_total)).sum()
     gamma_terms = (weights * (pt.gammaln(values + alpha) - pt.gammaln(alpha))).sum()
     return per_cell + mask.sum() * alpha * log_alpha + gamma_terms
-
-
-def masked_normal_logp(observed: Any, mask: Any, mu: Any, sigma: Any) -> Any:
-    """Return the normal log likelihood over observed cells, up to a data-only constant."""
-    z = (observed - mu) / sigma
-    return (mask * (-0.5 * z**2 - pt.log(sigma))).sum()
-
-
-def mvnormal_logp(x: Any, cov: Any) -> Any:
-    """Return the zero-mean multivariate normal log density of the rows of ``x``.
-
-    ``x`` is ``(n, k)`` and ``cov`` ``(k, k)``; up to the constant ``-n k log(2 pi) / 2``.
-    """
-    chol = pt.linalg.cholesky(cov)
-    z = pt.linalg.solve_triangular(chol, x.T, lower=True, b_ndim=2)
-    return -0.5 * (z**2).sum() - x.shape[0] * pt.log(pt.diag(chol)).sum()

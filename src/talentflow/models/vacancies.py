@@ -19,9 +19,11 @@ from talentflow.models.vacancies_graph import (
     model_coords,
     stored_variables,
 )
+from talentflow.models.vacancies_paths import draw_paths
 from talentflow.sampling import SamplerOptions, sample_prior, warn_if_unconverged
 
-#: The latent paths the sampler's centred levels give (a prior draws them by walking).
+#: The latent paths: integrated out of the sampler's density, then drawn by the
+#: simulation smoother (a prior draws them by walking).
 _PATHS = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS)
 _LATENT = (*_PATHS, D.MATCHING_EFFICIENCY, D.SEASONAL)
 
@@ -101,24 +103,28 @@ class VacancyModel(BayesianModel[VacancyConfig]):
             progress=progress,
         )
         with_hires = D.HIRES in data
+        arrays = model_arrays(data, self.config)
+        rng = as_generator(random_seed)
         tree = self._sample(
             build=lambda: build_vacancy_model(data, self.config),
-            arrays=model_arrays(data, self.config),
+            arrays=arrays,
             coords=model_coords(data, self.config),
-            var_names=stored_variables(self.config, with_hires),
+            var_names=[n for n in stored_variables(self.config, with_hires) if n not in _PATHS],
             options=options,
-            random_seed=random_seed,
+            random_seed=rng,
             structure=(with_hires,),
         )
-        if check:
-            warn_if_unconverged(tree)
+        post = tree[D.POSTERIOR].to_dataset()
+        post = post.assign(draw_paths(post, arrays, self.config, data[D.TIME].values, rng))
         names = [*SERIES, D.HIRES] if with_hires else list(SERIES)
         groups = {
-            f"/{D.POSTERIOR}": tree[D.POSTERIOR].to_dataset(),
+            f"/{D.POSTERIOR}": post,
             f"/{D.SAMPLE_STATS}": tree[D.SAMPLE_STATS].to_dataset(),
             f"/{D.OBSERVED_DATA}": data[names].copy(deep=True),
         }
         out = xr.DataTree.from_dict(groups)
+        if check:
+            warn_if_unconverged(out)
         out.attrs.update(tree.attrs)
         self._fit = self._stamp(out)
         return self

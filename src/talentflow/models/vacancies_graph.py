@@ -24,7 +24,7 @@ from talentflow import _dims as D
 from talentflow._typing import FloatArray, Tensor, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError
-from talentflow.models.likelihood import masked_normal_logp, mvnormal_logp
+from talentflow.models.kalman import StateSpace, kalman_loglik
 from talentflow.models.shocks import (
     Shock,
     check_shocks_in_data,
@@ -39,9 +39,6 @@ SERIES: tuple[str, str] = (D.VACANCIES, D.JOB_SEEKERS)
 #: Internal dims (never in outputs): steps after the first month, months of the year.
 _STEP = "trend_step"
 _MONTHS = np.arange(1, 13)
-#: Log units per unit of the sampler's coordinates of the centred latent log levels
-#: and of the increment before the first month.
-_OFFSET_SCALE = 0.05
 
 ReturnsToScale = Literal["constant", "free"]
 
@@ -214,8 +211,6 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         "log_observed": np.nan_to_num(y),
         "observed_mask": np.isfinite(y).astype(np.float64),
         "log_start": log_start,
-        # Where the latent log levels start the sampler: the data, or the start value.
-        "log_anchor": np.where(np.isfinite(y), y, log_start),
     }
     if config.seasonal:
         arrays["month_onehot"] = month_of_year(data[D.TIME].values)
@@ -467,8 +462,108 @@ def log_hires(
     return log_efficiency + a * level[..., 0, :] + b * level[..., 1, :]
 
 
+@dataclass(frozen=True)
+class Matching:
+    """The matching function's parameters for one draw (or the graph's tensors).
+
+    ``log_efficiency`` is ``(time, sector)``, ``elasticity`` ``(sector,)``, ``scale`` the
+    returns to scale and ``sd`` the hires' observation noise.
+    """
+
+    log_efficiency: Any
+    elasticity: Any
+    scale: Any
+    sd: Any
+
+
+def state_space(
+    *,
+    effects: Tensor,
+    log_start: Tensor,
+    cov: Tensor,
+    obs_sd: Tensor,
+    start_sd: float,
+    persistence: Tensor | None = None,
+    matching: Matching | None = None,
+    xp: Any,
+) -> StateSpace:
+    """Write the vacancy model, given its parameters, as a linear-Gaussian state space.
+
+    The states are the trend of the ``2 J`` log levels (series first, then sectors)
+    and, under the integrated AR(1), their increments; the observed cells are the two
+    series' log values and, with ``matching``, log hires. ``effects`` ``(time, series,
+    sector)`` are the seasonal and shock terms, ``log_start`` ``(2 J,)`` the start
+    values, ``cov`` the innovation covariance, ``obs_sd`` ``(series, sector)`` the
+    observation noise and ``persistence`` ``(series,)`` the increments' AR(1)
+    coefficient. One draw's NumPy arrays or the graph's tensors (``xp``).
+
+    Examples
+    --------
+    >>> ss = state_space(effects=np.zeros((3, 2, 1)), log_start=np.zeros(2), cov=np.eye(2),
+    ...                  obs_sd=np.ones((2, 1)), start_sd=0.5, persistence=np.full(2, 0.5),
+    ...                  xp=np)
+    >>> ss.transition
+    array([[1. , 0. , 0.5, 0. ],
+           [0. , 1. , 0. , 0.5],
+           [0. , 0. , 0.5, 0. ],
+           [0. , 0. , 0. , 0.5]])
+    """
+    n = log_start.shape[0]
+    eye = xp.eye(n)
+    chol = xp.linalg.cholesky(cov)
+    offset = effects.reshape((effects.shape[0], n))
+    obs_var = (obs_sd**2).reshape((n,))
+    if persistence is None:
+        transition, noise, start_mean, start_noise = eye, chol, log_start, start_sd * eye
+        design = eye
+    else:
+        phi = xp.repeat(persistence, n // 2)
+        zeros = xp.zeros((n, n))
+        transition = xp.concatenate(
+            [xp.concatenate([eye, eye * phi], axis=1), xp.concatenate([zeros, eye * phi], axis=1)]
+        )
+        noise = xp.concatenate([chol, chol])
+        start_mean = xp.concatenate([log_start, xp.zeros(n)])
+        stationary = xp.linalg.cholesky(stationary_covariance(cov, phi))
+        start_noise = xp.concatenate(
+            [
+                xp.concatenate([start_sd * eye, zeros], axis=1),
+                xp.concatenate([zeros, stationary], axis=1),
+            ]
+        )
+        design = xp.concatenate([eye, zeros], axis=1)
+    if matching is not None:
+        # log hires = efficiency + a (trend_V + effects_V) + (r - a) (trend_U + effects_U)
+        a = matching.elasticity
+        b = matching.scale - a
+        n_sector = n // 2
+        rows = xp.concatenate([xp.eye(n_sector) * a, xp.eye(n_sector) * b], axis=1)
+        design = xp.concatenate(
+            [design, xp.concatenate([rows, xp.zeros((n_sector, design.shape[1] - n))], axis=1)]
+        )
+        hires_offset = log_hires(matching.log_efficiency, effects, a, matching.scale)
+        offset = xp.concatenate([offset, hires_offset], axis=1)
+        obs_var = xp.concatenate([obs_var, matching.sd**2 * xp.ones(n_sector)])
+    return StateSpace(offset, design, obs_var, transition, noise, start_mean, start_noise)
+
+
+def observations(arrays: dict[str, Any], xp: Any) -> tuple[Any, Any]:
+    """Return the observed log values ``(time, cells)`` of :func:`state_space`, and mask."""
+    y, mask = arrays["log_observed"], arrays["observed_mask"]
+    n_time = y.shape[0]
+    y, mask = y.reshape((n_time, -1)), mask.reshape((n_time, -1))
+    if "log_hires" in arrays:
+        y = xp.concatenate([y, arrays["log_hires"]], axis=1)
+        mask = xp.concatenate([mask, arrays["hires_mask"]], axis=1)
+    return y, mask
+
+
 def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
     """Build the PyMC model for validated ``data`` (a pure function).
+
+    The latent paths are integrated out: the likelihood is the Kalman filter's, so the
+    sampler sees only the parameters and a fit draws the paths afterwards
+    (:mod:`talentflow.models.vacancies_paths`).
 
     Examples
     --------
@@ -481,7 +576,6 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
     arrays = model_arrays(data, config)
     p = config.priors
     n_time, n_series, n_sector = arrays["log_observed"].shape
-    cell = (D.TIME, D.SERIES, D.SECTOR)
     with pm.Model(coords=model_coords(data, config)) as model:
         box = {k: pm.Data(k, v) for k, v in arrays.items()}
 
@@ -494,7 +588,6 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
         )
         share = p.common_share.create(D.COMMON_SHARE, dims=D.SERIES)
         rho = pm.Uniform(D.FACTOR_CORRELATION, -1.0, 1.0)
-        cov = innovation_covariance(sd, share, rho, pt)
         effects: Tensor = pt.zeros((n_time, n_series, n_sector))
         if config.seasonal:
             seasonal_scale = p.seasonal_scale.create(D.SEASONAL_SCALE, dims=D.SERIES)
@@ -510,62 +603,38 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
         if config.shocks:
             shock_mean = p.shock_mean.create(D.SHOCK_MEAN, dims=(D.SHOCK, D.SERIES))
             sector_sd = p.shock_sector_sd.create(D.SHOCK_SECTOR_SD)
-            effect = pm.Normal(
+            # Non-centred: a shock whose build-up is mostly before the data, or whose
+            # effect the trend can absorb, leaves the sector effects weakly identified.
+            effect_z = pm.Normal("shock_effect_z", 0.0, 1.0, dims=(D.SHOCK, D.SERIES, D.SECTOR))
+            effect = pm.Deterministic(
                 D.SHOCK_EFFECT,
-                shock_mean[:, :, None],
-                sector_sd,
+                shock_mean[:, :, None] + sector_sd * effect_z,
                 dims=(D.SHOCK, D.SERIES, D.SECTOR),
             )
             decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
             effects = effects + shock_terms(effect, shock_profile(box["shock_timing"], decay))
-        # The latent log levels are free (centred) and the trend is what remains after
-        # the seasonal and shock terms: the observations pin the levels down, so moving
-        # a shock's size or decay moves the trend, not the fit to the data. NUTS
-        # explores this with short trajectories; whitened innovations made long,
-        # funnel-prone ones. ``_OFFSET_SCALE`` only rescales the sampler's coordinates.
-        offset = pm.Flat("level_offset", dims=cell)
-        log_level = box["log_anchor"] + _OFFSET_SCALE * offset
-        trend = pm.Deterministic(D.TREND, log_level - effects, dims=cell)
-        flat = trend.reshape((n_time, -1))
-        start_z = (flat[0] - box["log_start"].reshape((-1,))) / p.start_sd
-        pm.Potential("start_logp", -0.5 * (start_z**2).sum())
-        increments = flat[1:] - flat[:-1]
-        expected = pt.zeros_like(increments)
+        persistence = None
         if config.trend == "integrated_ar1":
-            # The monthly increments are a VAR(1) with diagonal coefficients; the
-            # increment before the first month starts from its stationary law.
-            phi = pt.repeat(
-                p.increment_persistence.create(D.INCREMENT_PERSISTENCE, dims=D.SERIES),
-                n_sector,
-            )
-            stationary = stationary_covariance(cov, phi)
-            # Centred too, so relabelling sectors permutes the density exactly.
-            slope0_offset = pm.Flat("slope0_offset", dims=(D.SERIES, D.SECTOR))
-            slope0 = (_OFFSET_SCALE * slope0_offset).reshape((1, -1))
-            pm.Potential("slope0_logp", mvnormal_logp(slope0, stationary))
-            slope = pt.concatenate([slope0, increments], axis=0)
-            expected = phi * slope[:-1]
-            pm.Deterministic(D.TREND_SLOPE, slope.reshape((n_time, n_series, n_sector)), dims=cell)
-        pm.Potential("innovation_logp", mvnormal_logp(increments - expected, cov))
-
-        pm.Deterministic(D.LEVEL, pt.exp(log_level), dims=cell)
-        pm.Deterministic(
-            D.TIGHTNESS, pt.exp(log_level[:, 0] - log_level[:, 1]), dims=(D.TIME, D.SECTOR)
-        )
+            persistence = p.increment_persistence.create(D.INCREMENT_PERSISTENCE, dims=D.SERIES)
         obs_sd = p.observation_sd.create(D.OBSERVATION_SD, dims=(D.SERIES, D.SECTOR))
-        pm.Potential(
-            "level_loglik",
-            masked_normal_logp(box["log_observed"], box["observed_mask"], log_level, obs_sd),
+        matching = _matching(config) if "log_hires" in arrays else None
+        ss = state_space(
+            effects=effects,
+            log_start=box["log_start"].reshape((-1,)),
+            cov=innovation_covariance(sd, share, rho, pt),
+            obs_sd=obs_sd,
+            start_sd=p.start_sd,
+            persistence=persistence,
+            matching=matching,
+            xp=pt,
         )
-        if "log_hires" in arrays:
-            _matching(box, log_level, config, n_time)
+        y, mask = observations(box, pt)
+        pm.Potential("marginal_loglik", kalman_loglik(y, mask, ss))
     return model
 
 
-def _matching(
-    box: dict[str, Tensor], log_level: Tensor, config: VacancyConfig, n_time: int
-) -> None:
-    """Add the matching function and the hires likelihood to the model in context."""
+def _matching(config: VacancyConfig) -> Matching:
+    """Add the matching function's parameters to the model in context."""
     p = config.priors
     logit_mean = p.elasticity_logit.create("elasticity_logit")
     logit_sd = p.elasticity_sd.create("elasticity_sd")
@@ -573,7 +642,7 @@ def _matching(
     elasticity = pm.Deterministic(
         D.MATCHING_ELASTICITY, pm.math.sigmoid(logit_mean + logit_sd * logit_z), dims=D.SECTOR
     )
-    scale: Tensor = 1.0
+    scale: Tensor = pt.as_tensor(1.0)
     if config.returns_to_scale == "free":
         scale = p.returns_to_scale.create(D.RETURNS_TO_SCALE)
     eff0 = p.efficiency_start.create("efficiency_start", dims=D.SECTOR)
@@ -582,8 +651,4 @@ def _matching(
     walk = pt.concatenate([pt.zeros((1, eff0.shape[0])), pt.cumsum(eff_sigma * eff_z, axis=0)])
     log_eff = eff0[None, :] + walk
     pm.Deterministic(D.MATCHING_EFFICIENCY, pt.exp(log_eff), dims=(D.TIME, D.SECTOR))
-    mu = log_hires(log_eff, log_level, elasticity, scale)
-    hires_sd = p.hires_sd.create(D.HIRES_SD)
-    pm.Potential(
-        "hires_loglik", masked_normal_logp(box["log_hires"], box["hires_mask"], mu, hires_sd)
-    )
+    return Matching(log_eff, elasticity, scale, p.hires_sd.create(D.HIRES_SD))

@@ -67,7 +67,7 @@ class VacancyPriors:
     #: Sd of the seasonal effects (log scale) per series.
     seasonal_scale: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.1))
     #: Observation noise of each series and sector (log scale); median 5%, kept away
-    #: from zero, where the centred latent levels would meet a funnel.
+    #: from zero (no series is measured exactly).
     observation_sd: LogNormal = field(
         default_factory=lambda: LogNormal(mu=float(np.log(0.05)), sigma=1.0)
     )

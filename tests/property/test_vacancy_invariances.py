@@ -17,7 +17,7 @@ from pymc.model.transform.conditioning import remove_value_transforms
 import talentflow as tf
 from talentflow.models.kalman import smoothed_states
 from talentflow.models.vacancies_graph import build_vacancy_model, model_arrays, observations
-from talentflow.models.vacancies_paths import draw_models, draw_paths
+from talentflow.models.vacancies_paths import draw_models, draw_paths, effect_draws
 from tests.conftest import one_draw
 
 N_T, N_S = 14, 3
@@ -73,7 +73,8 @@ def _smoothed(config, post, data):
     """The mean of the latent states given the data and one parameter draw."""
     arrays = model_arrays(data, config)
     y, mask = observations(arrays, np)
-    return smoothed_states(y, mask, draw_models(post, arrays, config, data.time.values))[0]
+    effects = effect_draws(post, config, data.time.values)
+    return smoothed_states(y, mask, draw_models(post, arrays, config, effects))[0]
 
 
 def _set(model, config, data):

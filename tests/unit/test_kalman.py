@@ -21,7 +21,7 @@ from talentflow.models.vacancies_graph import (
     observations,
     stored_variables,
 )
-from talentflow.models.vacancies_paths import draw_models
+from talentflow.models.vacancies_paths import draw_models, effect_draws
 from tests.conftest import one_draw
 
 N_TIME = 7
@@ -151,5 +151,5 @@ def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free):
         point = {k: v + rng.normal(scale=0.5, size=np.shape(v)) for k, v in start.items()}
         loglik, *values = fn(point)
         post = one_draw(model, dict(zip(names, values, strict=True)))
-        ss = draw_models(post, arrays, config, data.time.values)
+        ss = draw_models(post, arrays, config, effect_draws(post, config, data.time.values))
         np.testing.assert_allclose(filter_loglik(y, mask, ss), [loglik], rtol=1e-10)

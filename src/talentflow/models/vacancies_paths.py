@@ -44,10 +44,12 @@ def effect_draws(post: xr.Dataset, config: VacancyConfig, times: np.ndarray) -> 
 
 
 def draw_models(
-    post: xr.Dataset, arrays: dict[str, np.ndarray], config: VacancyConfig, times: np.ndarray
+    post: xr.Dataset, arrays: dict[str, np.ndarray], config: VacancyConfig, effects: FloatArray
 ) -> StateSpace:
-    """Build the state space of every posterior draw, stacked ``(chain x draw, ...)``."""
-    effects = effect_draws(post, config, times)
+    """Build the state space of every posterior draw, stacked ``(chain x draw, ...)``.
+
+    ``effects`` are the draws' seasonal and shock terms (:func:`effect_draws`).
+    """
     n_sample = effects.shape[0] * effects.shape[1]
     flat = {
         name: _flat_draws(sample_draws(post, name, *dims))
@@ -135,11 +137,12 @@ def draw_paths(
         ``trend_slope``.
     """
     y, mask = observations(arrays, np)
-    states = simulate_states(y, mask, draw_models(post, arrays, config, times), rng)
-    shape = (post.sizes[D.CHAIN], post.sizes[D.DRAW], len(times), 2, post.sizes[D.SECTOR])
+    effects = effect_draws(post, config, times)
+    states = simulate_states(y, mask, draw_models(post, arrays, config, effects), rng)
+    shape = effects.shape
     n = 2 * shape[-1]
     trend = states[..., :n].reshape(shape)
-    log_level = trend + effect_draws(post, config, times)
+    log_level = trend + effects
     cell = (*D.SAMPLE_DIMS, D.TIME, *_CELL)
     out = xr.Dataset(
         {

@@ -145,7 +145,7 @@ def _sparse(a: FloatArray) -> tuple[Any, Any, FloatArray]:
 
 @_jit
 def _times(a: tuple[Any, Any, FloatArray], rows: FloatArray, b: FloatArray) -> FloatArray:
-    """``diag(rows) A @ b`` for sparse ``A``."""
+    """``diag(rows) A @ b`` for sparse ``A`` (``b`` of any layout, e.g. a transpose)."""
     ptr, cols, vals = a
     out = np.zeros((rows.size, b.shape[1]))
     for i in range(rows.size):
@@ -154,36 +154,6 @@ def _times(a: tuple[Any, Any, FloatArray], rows: FloatArray, b: FloatArray) -> F
                 c, scale = cols[e], rows[i] * vals[e]
                 for j in range(b.shape[1]):
                     out[i, j] += scale * b[c, j]
-    return out
-
-
-@_jit
-def _times_t(a: tuple[Any, Any, FloatArray], rows: FloatArray, b: FloatArray) -> FloatArray:
-    """``diag(rows) A @ b.T`` for sparse ``A``."""
-    ptr, cols, vals = a
-    out = np.zeros((rows.size, b.shape[0]))
-    for i in range(rows.size):
-        if rows[i] != 0.0:
-            for e in range(ptr[i], ptr[i + 1]):
-                c, scale = cols[e], rows[i] * vals[e]
-                for j in range(b.shape[0]):
-                    out[i, j] += scale * b[j, c]
-    return out
-
-
-@_jit
-def _t_times(
-    a: tuple[Any, Any, FloatArray], rows: FloatArray, b: FloatArray, n_cols: int
-) -> FloatArray:
-    """``(diag(rows) A).T @ b`` for sparse ``A`` with ``n_cols`` columns."""
-    ptr, cols, vals = a
-    out = np.zeros((n_cols, b.shape[1]))
-    for i in range(rows.size):
-        if rows[i] != 0.0:
-            for e in range(ptr[i], ptr[i + 1]):
-                c, scale = cols[e], rows[i] * vals[e]
-                for j in range(b.shape[1]):
-                    out[c, j] += scale * b[i, j]
     return out
 
 
@@ -223,7 +193,7 @@ def _forward(
         seen = mask[t]
         v = seen * (y[t] - offset[t]) - _times(z, seen, a.reshape((k, 1)))[:, 0].copy()
         zp = _times(z, seen, p)
-        f = _times_t(z, seen, zp)
+        f = _times(z, seen, zp.T)
         for i in range(m):
             f[i, i] += obs_var[i] if seen[i] > 0 else 1.0
         fi, logdet, ok = _cholesky_inverse(f)
@@ -237,7 +207,7 @@ def _forward(
         filt_cov[t] = p - zp.T @ fzp
         a = _times(tr, every, filt_mean[t].reshape((k, 1)))[:, 0].copy()
         tps[t] = _times(tr, every, filt_cov[t])
-        p = _times_t(tr, every, tps[t]) + state_cov
+        p = _times(tr, every, tps[t].T) + state_cov
         p = 0.5 * (p + p.T)
     return loglik, pred_mean, pred_cov, filt_mean, filt_cov, saved
 
@@ -275,14 +245,15 @@ def _loglik_and_grad(
     g_a, g_p = np.zeros(k), np.zeros((k, k))  # adjoints of next month's predicted state
     if not np.isfinite(loglik):
         return loglik, g_offset, g_design, g_obs_var, g_transition, np.zeros(noise.shape), g_a, g_p
-    z, tr, every = _sparse(design), _sparse(transition), np.ones(k)
+    # Products with Z' and T' use the compressed rows of the transposes.
+    z_t, tr_t, every = _sparse(design.T.copy()), _sparse(transition.T.copy()), np.ones(k)
     for t in range(n_time - 1, -1, -1):
         seen, fi, w, zp, fzp = mask[t], inv_f[t], weighted[t], zps[t], fzps[t]
         # prediction: a' = T a+, P' = T P+ T' + Q
         g_transition += np.outer(g_a, a_filt[t]) + 2.0 * (g_p @ tps[t])
         g_state_cov += g_p
-        g_a_filt = _t_times(tr, every, g_a.reshape((k, 1)), k)[:, 0].copy()
-        g_p_filt = _t_times(tr, every, np.ascontiguousarray(_t_times(tr, every, g_p, k).T), k)
+        g_a_filt = _times(tr_t, every, g_a.reshape((k, 1)))[:, 0].copy()
+        g_p_filt = _times(tr_t, every, _times(tr_t, every, g_p).T)
         # update: a+ = a + (ZP)' w, P+ = P - (ZP)' F^-1 (ZP), log likelihood, w = F^-1 v
         h = fzp @ g_p_filt
         g_zp = np.outer(w, g_a_filt) - 2.0 * h
@@ -291,13 +262,14 @@ def _loglik_and_grad(
         cross = np.outer(fgw, w)
         g_f = h @ fzp.T + 0.5 * (np.outer(w, w) - fi - cross - cross.T)
         # F = Z P Z' + diag(r), ZP = Z P, v = mask (y - d) - Z a
-        zgf = np.ascontiguousarray(_t_times(z, seen, g_f, k).T)
-        g_p_new = g_p_filt + _t_times(z, seen, zgf, k) + _t_times(z, seen, g_zp, k)
+        col = seen.reshape((m, 1))  # Z~' b = Z' (mask b) for the masked design Z~
+        z_gf = _times(z_t, every, col * g_f)
+        g_p_new = g_p_filt + _times(z_t, every, col * z_gf.T) + _times(z_t, every, col * g_zp)
         g_z = 2.0 * (g_f @ zp) + g_zp @ p_pred[t] - np.outer(g_v, a_pred[t])
-        g_a = g_a_filt - _t_times(z, seen, g_v.reshape((m, 1)), k)[:, 0].copy()
+        g_a = g_a_filt - _times(z_t, every, col * g_v.reshape((m, 1)))[:, 0].copy()
         g_offset[t] = -seen * g_v
         g_obs_var += seen * np.diag(g_f)
-        g_design += g_z * seen.reshape((m, 1))
+        g_design += g_z * col
         g_p = 0.5 * (g_p_new + g_p_new.T)
     g_noise = (g_state_cov + g_state_cov.T) @ noise
     g_start_noise = 2.0 * (g_p @ start_noise)

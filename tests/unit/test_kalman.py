@@ -1,12 +1,8 @@
 """The Kalman filter and simulation smoother against dense Gaussian algebra."""
 
-from dataclasses import fields
-
 import numpy as np
-import pytensor
 import pytensor.tensor as pt
 import pytest
-from pytensor.gradient import verify_grad
 from scipy import stats
 
 import talentflow as tf
@@ -29,7 +25,6 @@ from talentflow.models.vacancies_paths import draw_models, effect_draws
 from tests.conftest import one_draw
 
 N_TIME = 7
-FIELDS = [f.name for f in fields(StateSpace)]
 
 
 def _model(rng: np.random.Generator) -> StateSpace:
@@ -104,41 +99,6 @@ def test_filter_likelihood_matches_the_dense_gaussian(seed):
     # Unobserved cells' values are ignored.
     noisy = np.where(mask > 0, y, 1e3)
     np.testing.assert_allclose(filter_loglik(noisy, mask, model), want, rtol=1e-10)
-
-
-@pytest.mark.parametrize("seed", [0, 1])
-def test_the_likelihood_gradient_matches_finite_differences(seed):
-    """The Op's hand-written reverse pass, checked in every input it differentiates."""
-    rng = np.random.default_rng(seed)
-    model, (y, mask) = _model(rng), _data(rng)
-    matrices = [getattr(model, f) for f in FIELDS]
-
-    def loglik(y_, *parts):
-        return kalman_loglik(y_, pt.as_tensor(mask), StateSpace(*parts))
-
-    verify_grad(loglik, [y, *matrices], rng=rng, abs_tol=1e-5, rel_tol=1e-5)
-
-
-def test_the_numba_graph_runs_the_same_likelihood_and_gradient():
-    """nutpie compiles the Op into a numba graph; it must agree with the Python one."""
-    rng = np.random.default_rng(7)
-    model, (y, mask) = _model(rng), _data(rng)
-    inputs = [pt.tensor(shape=(None,) * np.ndim(getattr(model, f))) for f in FIELDS]
-    loglik = kalman_loglik(pt.as_tensor(y), pt.as_tensor(mask), StateSpace(*inputs))
-    outputs = [loglik, *pytensor.grad(loglik, inputs)]
-    values = [getattr(model, f) for f in FIELDS]
-    python = pytensor.function(inputs, outputs, mode="FAST_COMPILE")(*values)
-    numba = pytensor.function(inputs, outputs, mode="NUMBA")(*values)
-    for a, b in zip(python, numba, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-12)
-
-
-def test_a_covariance_that_is_not_positive_definite_gives_minus_infinity():
-    rng = np.random.default_rng(8)
-    model, (y, mask) = _model(rng), _data(rng)
-    broken = StateSpace(**{**model.__dict__, "obs_var": -np.ones(4) * 1e3})
-    assert float(kalman_loglik(pt.as_tensor(y), pt.as_tensor(mask), broken).eval()) == -np.inf
-    assert filter_loglik(y, mask, broken) == -np.inf
 
 
 def test_the_filter_runs_over_a_stack_of_models():

@@ -2,11 +2,10 @@
 
 A model whose latent paths are linear-Gaussian given its parameters can leave those
 paths out of the sampler: :func:`kalman_loglik` is the log likelihood of the data with
-the states integrated out (a PyTensor Op, for NUTS), and after sampling
+the states integrated out (a PyTensor graph, for NUTS), and after sampling
 :func:`simulate_states` draws the states from their conditional law given each
-posterior draw's parameters (NumPy, batched over draws). Both run one compiled filter,
-:func:`_forward`; the Op's gradient is its hand-written reverse pass
-(:func:`_loglik_and_grad`), which costs about what the filter does.
+posterior draw's parameters (NumPy, batched over draws). Both run the one filter step
+of :func:`_filter_step`.
 
 The model is ``y[t] = Z x[t] + d[t] + e[t]`` with ``e[t] ~ N(0, diag(r))`` and
 ``x[t + 1] = T x[t] + N n[t]`` with ``n[t] ~ N(0, I)``; ``x[0] ~ N(a0, S0 S0')``. Cells
@@ -18,26 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any, cast
+from typing import Any
 
-import numba
 import numpy as np
+import pytensor
 import pytensor.tensor as pt
-from pytensor.gradient import DisconnectedType, grad_undefined
-from pytensor.graph.basic import Apply
-from pytensor.graph.op import Op
-from pytensor.link.numba.dispatch.basic import register_funcify_default_op_cache_key
 
 from talentflow._typing import FloatArray, Tensor
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 #: Entries of ``draws x time x state x state`` the smoother holds at once (about 400 MB).
 _CHUNK_ENTRIES = 50_000_000
-
-
-def _jit[F: Callable[..., Any]](func: F) -> F:
-    """Compile ``func`` with numba in nopython mode, cached on disk."""
-    return cast(F, numba.njit(cache=True)(func))
 
 
 @dataclass(frozen=True)
@@ -99,259 +89,58 @@ def _swap(x: Any) -> Any:
     return x.swapaxes(-1, -2)
 
 
-@_jit
-def _cholesky_inverse(f: FloatArray) -> tuple[FloatArray, float, bool]:
-    """Inverse and log determinant of a positive-definite ``f``; ``False`` if it is not."""
-    n = f.shape[0]
-    low = np.zeros((n, n))
-    for j in range(n):
-        for i in range(j, n):
-            s = f[i, j]
-            for c in range(j):
-                s -= low[i, c] * low[j, c]
-            if i == j:
-                if not s > 0.0:
-                    return low, 0.0, False
-                low[j, j] = np.sqrt(s)
-            else:
-                low[i, j] = s / low[j, j]
-    inv_low = np.zeros((n, n))  # low^-1, lower triangular
-    for j in range(n):
-        inv_low[j, j] = 1.0 / low[j, j]
-        for i in range(j + 1, n):
-            s = 0.0
-            for c in range(j, i):
-                s -= low[i, c] * inv_low[c, j]
-            inv_low[i, j] = s / low[i, i]
-    return inv_low.T @ inv_low, 2.0 * np.log(np.diag(low)).sum(), True
+def _filter_step(
+    y: Any,
+    mask: Any,
+    offset: Any,
+    a: Any,
+    p: Any,
+    design: Any,
+    obs_var: Any,
+    transition: Any,
+    state_cov: Any,
+    *,
+    xp: Any,
+    cholesky: Callable[[Any], Any],
+    solve_lower: Callable[[Any, Any], Any],
+) -> tuple[Any, Any, Any, Any, Any]:
+    """Update the predicted state ``a``, ``p`` with one month's data, then predict the next.
 
-
-@_jit
-def _sparse(a: FloatArray) -> tuple[Any, Any, FloatArray]:
-    """Compress the rows of ``a`` into pointers, columns and values.
-
-    The designs and transitions of the models here have one or two entries per row.
+    Works on NumPy arrays with leading sample axes and on PyTensor tensors alike. Returns
+    the month's log likelihood, the filtered mean and covariance and the next month's
+    predicted mean and covariance.
     """
-    ptr = np.zeros(a.shape[0] + 1, dtype=np.int64)
-    for i in range(a.shape[0]):
-        ptr[i + 1] = ptr[i] + np.count_nonzero(a[i])
-    cols = np.empty(ptr[-1], dtype=np.int64)
-    vals = np.empty(ptr[-1])
-    for i in range(a.shape[0]):
-        cols[ptr[i] : ptr[i + 1]] = np.flatnonzero(a[i])
-        vals[ptr[i] : ptr[i + 1]] = a[i][cols[ptr[i] : ptr[i + 1]]]
-    return ptr, cols, vals
-
-
-@_jit
-def _times(a: tuple[Any, Any, FloatArray], rows: FloatArray, b: FloatArray) -> FloatArray:
-    """``diag(rows) A @ b`` for sparse ``A`` (``b`` of any layout, e.g. a transpose)."""
-    ptr, cols, vals = a
-    out = np.zeros((rows.size, b.shape[1]))
-    for i in range(rows.size):
-        if rows[i] != 0.0:
-            for e in range(ptr[i], ptr[i + 1]):
-                c, scale = cols[e], rows[i] * vals[e]
-                for j in range(b.shape[1]):
-                    out[i, j] += scale * b[c, j]
-    return out
-
-
-@_jit
-def _forward(
-    y: FloatArray,
-    mask: FloatArray,
-    offset: FloatArray,
-    design: FloatArray,
-    obs_var: FloatArray,
-    transition: FloatArray,
-    noise: FloatArray,
-    start_mean: FloatArray,
-    start_noise: FloatArray,
-) -> tuple[float, FloatArray, FloatArray, FloatArray, FloatArray, tuple[FloatArray, ...]]:
-    """Run the filter over one model.
-
-    Returns the log likelihood (``-inf`` if an innovation covariance is not positive
-    definite), each month's predicted state mean and covariance and its filtered mean
-    and covariance, and what the reverse pass needs: the inverse innovation
-    covariances ``F^-1``, the weighted innovations ``F^-1 v``, ``Z P``, ``F^-1 Z P``
-    and ``T P+``.
-    """
-    n_time, m = y.shape
-    k = transition.shape[0]
-    z, tr, every = _sparse(design), _sparse(transition), np.ones(k)
-    state_cov = noise @ noise.T
-    pred_mean, pred_cov = np.empty((n_time, k)), np.empty((n_time, k, k))
-    filt_mean, filt_cov = np.empty((n_time, k)), np.empty((n_time, k, k))
-    inv_f, weighted = np.empty((n_time, m, m)), np.empty((n_time, m))
-    zps, fzps, tps = np.empty((n_time, m, k)), np.empty((n_time, m, k)), np.empty((n_time, k, k))
-    saved = (inv_f, weighted, zps, fzps, tps)
-    a = start_mean.astype(np.float64)
-    p = start_noise @ start_noise.T
-    loglik = 0.0
-    for t in range(n_time):
-        seen = mask[t]
-        v = seen * (y[t] - offset[t]) - _times(z, seen, a.reshape((k, 1)))[:, 0].copy()
-        zp = _times(z, seen, p)
-        f = _times(z, seen, zp.T)
-        for i in range(m):
-            f[i, i] += obs_var[i] if seen[i] > 0 else 1.0
-        fi, logdet, ok = _cholesky_inverse(f)
-        if not ok:
-            return -np.inf, pred_mean, pred_cov, filt_mean, filt_cov, saved
-        w = fi @ v
-        fzp = fi @ zp
-        loglik += -0.5 * (np.dot(v, w) + logdet + _LOG_2PI * seen.sum())
-        pred_mean[t], pred_cov[t], inv_f[t], weighted[t], zps[t], fzps[t] = a, p, fi, w, zp, fzp
-        filt_mean[t] = a + zp.T @ w
-        filt_cov[t] = p - zp.T @ fzp
-        a = _times(tr, every, filt_mean[t].reshape((k, 1)))[:, 0].copy()
-        tps[t] = _times(tr, every, filt_cov[t])
-        p = _times(tr, every, tps[t].T) + state_cov
-        p = 0.5 * (p + p.T)
-    return loglik, pred_mean, pred_cov, filt_mean, filt_cov, saved
-
-
-@_jit
-def _loglik_and_grad(
-    y: FloatArray,
-    mask: FloatArray,
-    offset: FloatArray,
-    design: FloatArray,
-    obs_var: FloatArray,
-    transition: FloatArray,
-    noise: FloatArray,
-    start_mean: FloatArray,
-    start_noise: FloatArray,
-) -> tuple[
-    float, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray
-]:
-    """Log likelihood and its gradient with respect to every matrix of the model.
-
-    The reverse pass of :func:`_forward`, written out: the adjoints of each month's
-    predicted mean and covariance are carried back through its update and prediction.
-    Returns the log likelihood, then the gradients with respect to offset, design,
-    obs_var, transition, noise, start_mean and start_noise.
-    """
-    n_time, m = y.shape
-    k = transition.shape[0]
-    loglik, a_pred, p_pred, a_filt, _, saved = _forward(
-        y, mask, offset, design, obs_var, transition, noise, start_mean, start_noise
+    z = mask[..., :, None] * design
+    r = xp.where(mask > 0, obs_var, 1.0)
+    v = mask * (y - offset - (z @ a[..., None])[..., 0])
+    pz = p @ _swap(z)
+    f = z @ pz + r[..., :, None] * xp.eye(r.shape[-1])
+    chol = cholesky(f)
+    u = solve_lower(chol, v[..., None])
+    gain = solve_lower(chol, _swap(pz))  # chol^-1 Z P
+    loglik = (
+        -0.5 * (u**2).sum(axis=(-2, -1))
+        - xp.log(xp.diagonal(chol, axis1=-2, axis2=-1)).sum(axis=-1)
+        - 0.5 * _LOG_2PI * mask.sum(axis=-1)
     )
-    inv_f, weighted, zps, fzps, tps = saved
-    g_offset, g_design = np.zeros((n_time, m)), np.zeros((m, k))
-    g_obs_var, g_transition = np.zeros(m), np.zeros((k, k))
-    g_state_cov = np.zeros((k, k))
-    g_a, g_p = np.zeros(k), np.zeros((k, k))  # adjoints of next month's predicted state
-    if not np.isfinite(loglik):
-        return loglik, g_offset, g_design, g_obs_var, g_transition, np.zeros(noise.shape), g_a, g_p
-    # Products with Z' and T' use the compressed rows of the transposes.
-    z_t, tr_t, every = _sparse(design.T.copy()), _sparse(transition.T.copy()), np.ones(k)
-    for t in range(n_time - 1, -1, -1):
-        seen, fi, w, zp, fzp = mask[t], inv_f[t], weighted[t], zps[t], fzps[t]
-        # prediction: a' = T a+, P' = T P+ T' + Q
-        g_transition += np.outer(g_a, a_filt[t]) + 2.0 * (g_p @ tps[t])
-        g_state_cov += g_p
-        g_a_filt = _times(tr_t, every, g_a.reshape((k, 1)))[:, 0].copy()
-        g_p_filt = _times(tr_t, every, _times(tr_t, every, g_p).T)
-        # update: a+ = a + (ZP)' w, P+ = P - (ZP)' F^-1 (ZP), log likelihood, w = F^-1 v
-        h = fzp @ g_p_filt
-        g_zp = np.outer(w, g_a_filt) - 2.0 * h
-        fgw = fi @ (zp @ g_a_filt)
-        g_v = fgw - w
-        cross = np.outer(fgw, w)
-        g_f = h @ fzp.T + 0.5 * (np.outer(w, w) - fi - cross - cross.T)
-        # F = Z P Z' + diag(r), ZP = Z P, v = mask (y - d) - Z a
-        col = seen.reshape((m, 1))  # Z~' b = Z' (mask b) for the masked design Z~
-        z_gf = _times(z_t, every, col * g_f)
-        g_p_new = g_p_filt + _times(z_t, every, col * z_gf.T) + _times(z_t, every, col * g_zp)
-        g_z = 2.0 * (g_f @ zp) + g_zp @ p_pred[t] - np.outer(g_v, a_pred[t])
-        g_a = g_a_filt - _times(z_t, every, col * g_v.reshape((m, 1)))[:, 0].copy()
-        g_offset[t] = -seen * g_v
-        g_obs_var += seen * np.diag(g_f)
-        g_design += g_z * col
-        g_p = 0.5 * (g_p_new + g_p_new.T)
-    g_noise = (g_state_cov + g_state_cov.T) @ noise
-    g_start_noise = 2.0 * (g_p @ start_noise)
-    return loglik, g_offset, g_design, g_obs_var, g_transition, g_noise, g_a, g_start_noise
+    a_post = a + (_swap(gain) @ u)[..., 0]
+    p_post = p - _swap(gain) @ gain
+    a_next = (transition @ a_post[..., None])[..., 0]
+    p_next = transition @ p_post @ _swap(transition) + state_cov
+    p_next = 0.5 * (p_next + _swap(p_next))
+    return loglik, a_post, p_post, a_next, p_next
 
 
-class _KalmanLoglik(Op):  # type: ignore[misc]
-    """Log likelihood of a state-space model and, as further outputs, its gradient.
-
-    Inputs are ``y``, ``mask`` and the seven matrices of :class:`StateSpace` in field
-    order. The gradient outputs are what :meth:`pullback` returns, so a graph that asks for
-    both runs the filter once.
-    """
-
-    __props__ = ()
-
-    def make_node(self, *inputs: Any) -> Apply:
-        tensors = [pt.as_tensor(x).astype("float64") for x in inputs]
-        outputs = [pt.dscalar(), *(x.type() for x in tensors[2:])]
-        return Apply(self, tensors, outputs)
-
-    def perform(self, node: Apply, inputs: list[Any], output_storage: list[list[Any]]) -> None:
-        values = _loglik_and_grad(*(np.ascontiguousarray(x, dtype=np.float64) for x in inputs))
-        output_storage[0][0] = np.asarray(values[0])
-        for store, value in zip(output_storage[1:], values[1:], strict=True):
-            store[0] = value
-
-    def pullback(self, inputs: list[Any], outputs: list[Any], cotangents: list[Any]) -> list[Any]:
-        if not all(isinstance(g.type, DisconnectedType) for g in cotangents[1:]):
-            raise NotImplementedError("the Kalman filter's likelihood has no second derivative")
-        scale = cotangents[0]
-        g_offset = scale * outputs[1]
-        return [
-            -g_offset,
-            grad_undefined(self, 1, inputs[1], "the mask is data"),
-            g_offset,
-            *(scale * g for g in outputs[2:]),
-        ]
-
-
-_kalman_op = _KalmanLoglik()
-
-
-@_jit
-def _kalman_numba(
-    y: FloatArray,
-    mask: FloatArray,
-    offset: FloatArray,
-    design: FloatArray,
-    obs_var: FloatArray,
-    transition: FloatArray,
-    noise: FloatArray,
-    start_mean: FloatArray,
-    start_noise: FloatArray,
-) -> tuple[Any, ...]:
-    """Compute the Op's outputs inside a numba-compiled graph (nutpie's backend)."""
-    c = np.ascontiguousarray
-    out = _loglik_and_grad(
-        c(y),
-        c(mask),
-        c(offset),
-        c(design),
-        c(obs_var),
-        c(transition),
-        c(noise),
-        c(start_mean),
-        c(start_noise),
-    )
-    return (np.asarray(out[0]), out[1], out[2], out[3], out[4], out[5], out[6], out[7])
-
-
-@register_funcify_default_op_cache_key(_KalmanLoglik)  # type: ignore[untyped-decorator]
-def _numba_kalman(op: _KalmanLoglik, node: Apply, **kwargs: Any) -> Callable[..., Any]:
-    return cast(Callable[..., Any], _kalman_numba)
+def _solve_lower_pt(chol: Tensor, b: Tensor) -> Tensor:
+    return pt.linalg.solve_triangular(chol, b, lower=True, b_ndim=2)
 
 
 def kalman_loglik(y: Tensor, mask: Tensor, model: StateSpace) -> Tensor:
     """Log likelihood of ``y`` ``(time, m)`` under ``model``, the states integrated out.
 
-    A PyTensor Op with a hand-written gradient, for NUTS; ``mask`` ``(time, m)`` is 1
-    where a cell is observed and 0 where it is not (its ``y`` is then ignored). The
-    value is ``-inf`` where an innovation covariance is not positive definite.
+    A PyTensor graph (a ``scan`` over months) whose gradient NUTS follows; ``mask``
+    ``(time, m)`` is 1 where a cell is observed and 0 where it is not (its ``y`` is then
+    ignored).
 
     Examples
     --------
@@ -364,8 +153,45 @@ def kalman_loglik(y: Tensor, mask: Tensor, model: StateSpace) -> Tensor:
     >>> bool(np.isclose(got, want))
     True
     """
-    matrices = (getattr(model, f.name) for f in fields(StateSpace))
-    return _kalman_op(y, mask, *matrices)[0]
+    noise = pt.as_tensor(model.noise)
+    start = pt.as_tensor(model.start_noise)
+    matrices = [
+        pt.as_tensor(model.design),
+        pt.as_tensor(model.obs_var),
+        pt.as_tensor(model.transition),
+        noise @ noise.T,
+    ]
+    # A scan takes each outer tensor once (the design may be the transition matrix).
+    unique = list(dict.fromkeys(matrices))
+    where = [unique.index(m) for m in matrices]
+
+    def step(y_t: Tensor, m_t: Tensor, d_t: Tensor, a: Tensor, p: Tensor, *inner: Tensor) -> Any:
+        design, obs_var, transition, state_cov = (inner[i] for i in where)
+        loglik, _, _, a_next, p_next = _filter_step(
+            y_t,
+            m_t,
+            d_t,
+            a,
+            p,
+            design,
+            obs_var,
+            transition,
+            state_cov,
+            xp=pt,
+            cholesky=pt.linalg.cholesky,
+            solve_lower=_solve_lower_pt,
+        )
+        return a_next, p_next, loglik
+
+    _, _, per_month = pytensor.scan(
+        step,
+        sequences=[pt.as_tensor(y), pt.as_tensor(mask), pt.as_tensor(model.offset)],
+        outputs_info=[pt.as_tensor(model.start_mean), start @ start.T, None],
+        non_sequences=unique,
+        strict=True,
+        return_updates=False,
+    )
+    return per_month.sum()
 
 
 @dataclass(frozen=True)
@@ -373,37 +199,40 @@ class _Filtered:
     loglik: FloatArray  # (...,)
     mean: FloatArray  # (..., time, k) filtered
     cov: FloatArray  # (..., time, k, k) filtered
-    next_mean: FloatArray  # (..., time - 1, k) predicted for the month after
-    next_cov: FloatArray  # (..., time - 1, k, k)
-
-
-#: Dimensions of one model's field (the rest are leading sample axes), in field order.
-_CORE_NDIM = (2, 2, 1, 2, 2, 1, 2)
+    next_mean: FloatArray  # (..., time, k) predicted for the month after
+    next_cov: FloatArray  # (..., time, k, k)
 
 
 def _run_filter(y: FloatArray, mask: FloatArray, model: StateSpace) -> _Filtered:
-    """Run the filter over the leading sample axes of ``y``, ``mask`` and ``model``."""
-    arrays = [np.asarray(y, dtype=np.float64), np.asarray(mask, dtype=np.float64)]
-    arrays += [np.asarray(getattr(model, f.name), dtype=np.float64) for f in fields(StateSpace)]
-    cores = (2, 2, *_CORE_NDIM)
-    lead = np.broadcast_shapes(*(x.shape[: x.ndim - c] for x, c in zip(arrays, cores, strict=True)))
-    flat = [
-        np.broadcast_to(x, lead + x.shape[x.ndim - c :]).reshape(-1, *x.shape[x.ndim - c :])
-        for x, c in zip(arrays, cores, strict=True)
-    ]
-    runs = [_forward(*(np.ascontiguousarray(x[i]) for x in flat)) for i in range(flat[0].shape[0])]
-    loglik, a_pred, p_pred, a_filt, p_filt, _ = zip(*runs, strict=True)
-
-    def stacked(parts: tuple[Any, ...]) -> FloatArray:
-        out: FloatArray = np.stack(parts).reshape(lead + np.shape(parts[0]))
-        return out
-
+    """Run the filter in NumPy over the leading sample axes of ``model``."""
+    state_cov = model.noise @ _swap(model.noise)
+    a = np.asarray(model.start_mean, dtype=np.float64)
+    p = model.start_noise @ _swap(model.start_noise)
+    out: list[tuple[FloatArray, ...]] = []
+    for t in range(y.shape[-2]):
+        step = _filter_step(
+            y[..., t, :],
+            mask[..., t, :],
+            model.offset[..., t, :],
+            a,
+            p,
+            model.design,
+            model.obs_var,
+            model.transition,
+            state_cov,
+            xp=np,
+            cholesky=np.linalg.cholesky,
+            solve_lower=np.linalg.solve,
+        )
+        out.append(step)
+        a, p = step[3], step[4]
+    loglik, mean, cov, next_mean, next_cov = zip(*out, strict=True)
     return _Filtered(
-        stacked(loglik),
-        stacked(a_filt),
-        stacked(p_filt),
-        stacked(a_pred)[..., 1:, :],
-        stacked(p_pred)[..., 1:, :, :],
+        np.sum(loglik, axis=0),
+        np.stack(mean, axis=-2),
+        np.stack(cov, axis=-3),
+        np.stack(next_mean, axis=-2),
+        np.stack(next_cov, axis=-3),
     )
 
 

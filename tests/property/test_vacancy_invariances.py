@@ -33,7 +33,7 @@ PARAMETERS = (
     "seasonal",
     "shock_effect",
     "shock_decay",
-    "matching_efficiency",
+    "efficiency_sigma",
     "matching_elasticity",
     "hires_sd",
 )
@@ -110,7 +110,7 @@ def test_scaling_vacancies_alone_scales_tightness(compiled, seed, factor, index)
     # Without hires: the matching function ties hires to both series, so scaling one
     # series alone would move the fit of the other.
     data = _panel(seed).drop_vars("hires")
-    post = posteriors[index].drop_vars(["matching_efficiency", "matching_elasticity", "hires_sd"])
+    post = posteriors[index].drop_vars(["efficiency_sigma", "matching_elasticity", "hires_sd"])
     tight = _paths(config, post, data).tightness
     scaled = _paths(config, post, data.assign(vacancies=data.vacancies * factor))
     np.testing.assert_allclose(scaled.tightness, tight * factor, rtol=1e-8)

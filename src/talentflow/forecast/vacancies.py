@@ -146,15 +146,26 @@ def _hires(
     post: xr.Dataset, config: VacancyConfig, log_level: FloatArray, rng: np.random.Generator
 ) -> dict[str, tuple[tuple[str, ...], FloatArray]]:
     """Hires and matching efficiency over the horizon, efficiency walking on."""
-    n_chain, n_draw, h, _, n_sec = log_level.shape
-    efficiency = sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR)[:, :, -1:]
-    sigma = sample_draws(post, D.EFFICIENCY_SIGMA)[..., None, None]
-    walk = np.cumsum(sigma * rng.normal(size=(n_chain, n_draw, h, n_sec)), axis=-2)
-    log_eff = np.log(efficiency) + walk
+    last = np.log(sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR)[:, :, -1:])
+    log_eff = _walk_efficiency(post, last, log_level.shape[2], rng)
     return {
         **replicate_hires(post, config, log_level, log_eff, rng),
         D.MATCHING_EFFICIENCY: ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR), np.exp(log_eff)),
     }
+
+
+def _walk_efficiency(
+    post: xr.Dataset, last: FloatArray, n_steps: int, rng: np.random.Generator
+) -> FloatArray:
+    """Walk log matching efficiency ``n_steps`` months on from ``last`` ``(chain, draw, 1, J)``.
+
+    The steps are each draw's ``efficiency_sigma`` times standard normals; returns
+    ``(chain, draw, n_steps, J)``.
+    """
+    sigma = sample_draws(post, D.EFFICIENCY_SIGMA)[..., None, None]
+    steps = sigma * rng.normal(size=(*last.shape[:2], n_steps, last.shape[-1]))
+    walked: FloatArray = last + np.cumsum(steps, axis=-2)
+    return walked
 
 
 def replicate_vacancies(
@@ -201,13 +212,15 @@ def prior_paths(
     month's log levels. The levels start within ``priors.start_sd`` of it (under the
     integrated AR(1) with an increment from its stationary law) and walk with the
     correlated innovations; seasonal and shock terms and observation noise follow, and
-    hires through the matching function when ``prior`` has its parameters.
+    hires through the matching function when ``prior`` has its parameters (log
+    matching efficiency starting from the prior ``efficiency_start`` and walking).
 
     Returns
     -------
     xarray.DataTree
-        ``prior`` (the parameters plus ``trend``, ``level`` and ``tightness``, and
-        ``trend_slope`` under the integrated AR(1)) and ``prior_predictive``
+        ``prior`` (the parameters plus ``trend``, ``level`` and ``tightness``,
+        ``trend_slope`` under the integrated AR(1) and ``matching_efficiency`` with
+        matching) and ``prior_predictive``
         (``vacancies``, ``job_seekers`` and, with matching, ``hires``).
     """
     n_chain, n_draw = prior.sizes[D.CHAIN], prior.sizes[D.DRAW]
@@ -244,11 +257,17 @@ def prior_paths(
     }
     if first is not None:
         paths[D.TREND_SLOPE] = (path_dims, np.concatenate([first, steps], axis=-2).reshape(cells))
+    if D.MATCHING_ELASTICITY in prior:
+        eff = config.priors.efficiency_start
+        first_eff = eff.mu + eff.sigma * rng.normal(size=(n_chain, n_draw, 1, n_sec))
+        log_eff = np.concatenate(
+            [first_eff, _walk_efficiency(prior, first_eff, n_time - 1, rng)], axis=-2
+        )
+        paths[D.MATCHING_EFFICIENCY] = ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR), np.exp(log_eff))
     coords = {D.TIME: times, D.SERIES: list(SERIES), D.SECTOR: data[D.SECTOR].values}
     prior = prior.assign_coords(coords).assign(paths)
     replicas = replicate_series(prior, log_level, rng)
     if D.MATCHING_ELASTICITY in prior:
-        log_eff = np.log(sample_draws(prior, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR))
         replicas |= replicate_hires(prior, config, log_level, log_eff, rng)
     sample = {d: prior[d].values for d in D.SAMPLE_DIMS}
     return xr.DataTree.from_dict(

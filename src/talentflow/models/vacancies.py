@@ -24,8 +24,8 @@ from talentflow.sampling import SamplerOptions, sample_prior, warn_if_unconverge
 
 #: The latent paths: integrated out of the sampler's density, then drawn by the
 #: simulation smoother (a prior draws them by walking).
-_PATHS = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS)
-_LATENT = (*_PATHS, D.MATCHING_EFFICIENCY, D.SEASONAL)
+_PATHS = (D.TREND, D.TREND_SLOPE, D.LEVEL, D.TIGHTNESS, D.MATCHING_EFFICIENCY)
+_LATENT = (*_PATHS, D.SEASONAL)
 
 
 class VacancyModel(BayesianModel[VacancyConfig]):

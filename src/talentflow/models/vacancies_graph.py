@@ -3,11 +3,12 @@
 The latent log levels of vacancies and job seekers per sector follow a local level (random
 walk, the default) or an integrated AR(1) (monthly increments with momentum). Their innovations are
 correlated across sectors and between the two series through one common factor per
-series, the two factors themselves correlated (the Beveridge curve's co-movement); the
-sampled density marginalises the factors and the levels are sampled centred. Named
+series, the two factors themselves correlated (the Beveridge curve's co-movement). Named
 shocks add decaying effects, a seasonal term per series and sector can be switched off,
 and observations are the levels with log-normal noise. With hires, a matching function
-ties them to the latent levels. Priors and their reasons: ``docs/vacancies.md``.
+with a random-walk efficiency ties them to the latent levels. The latent paths (levels,
+increments, efficiencies) are integrated out of the sampled density by a Kalman filter.
+Priors and their reasons: ``docs/vacancies.md``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,7 @@ from talentflow.priors import Beta, HalfNormal, LogNormal, Normal
 
 #: The two modelled series, in the order of the ``series`` dim.
 SERIES: tuple[str, str] = (D.VACANCIES, D.JOB_SEEKERS)
-#: Internal dims (never in outputs): steps after the first month, months of the year.
-_STEP = "trend_step"
+#: Months of the year (an internal dim, never in outputs).
 _MONTHS = np.arange(1, 13)
 
 ReturnsToScale = Literal["constant", "free"]
@@ -83,7 +83,8 @@ class VacancyPriors:
     elasticity_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.5))
     #: Returns to scale of the matching function (only when ``returns_to_scale="free"``).
     returns_to_scale: LogNormal = field(default_factory=lambda: LogNormal(mu=0.0, sigma=0.2))
-    #: Log matching efficiency at the first month, per sector.
+    #: Log matching efficiency at the first month, per sector (the start law of its
+    #: random walk, which the Kalman filter integrates out).
     efficiency_start: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=2.0))
     #: Monthly innovation sd of log matching efficiency.
     efficiency_sigma: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.05))
@@ -231,7 +232,6 @@ def model_coords(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         D.SECTOR: data[D.SECTOR].values,
         D.SHOCK: np.array([s.name for s in config.shocks], dtype=object),
         D.MONTH_OF_YEAR: _MONTHS,
-        _STEP: data[D.TIME].values[1:],
     }
 
 
@@ -466,14 +466,28 @@ def log_hires(
 class Matching:
     """The matching function's parameters for one draw (or the graph's tensors).
 
-    ``log_efficiency`` is ``(time, sector)``, ``elasticity`` ``(sector,)``, ``scale`` the
-    returns to scale and ``sd`` the hires' observation noise.
+    ``elasticity`` is ``(sector,)``, ``scale`` the returns to scale, ``sd`` the hires'
+    observation noise and ``walk_sd`` the monthly innovation sd of log matching
+    efficiency, a random walk that starts from ``N(start_mean, start_sd**2)`` in each
+    sector (the prior ``efficiency_start``).
     """
 
-    log_efficiency: Any
     elasticity: Any
     scale: Any
     sd: Any
+    walk_sd: Any
+    start_mean: float
+    start_sd: float
+
+
+def _block_diagonal(upper: Any, lower: Any, xp: Any) -> Any:
+    """Return the block-diagonal matrix with ``upper`` then ``lower`` on its diagonal."""
+    return xp.concatenate(
+        [
+            xp.concatenate([upper, xp.zeros((upper.shape[0], lower.shape[1]))], axis=1),
+            xp.concatenate([xp.zeros((lower.shape[0], upper.shape[1])), lower], axis=1),
+        ]
+    )
 
 
 def state_space(
@@ -489,9 +503,10 @@ def state_space(
 ) -> StateSpace:
     """Write the vacancy model, given its parameters, as a linear-Gaussian state space.
 
-    The states are the trend of the ``2 J`` log levels (series first, then sectors)
-    and, under the integrated AR(1), their increments; the observed cells are the two
-    series' log values and, with ``matching``, log hires. ``effects`` ``(time, series,
+    The states are the trend of the ``2 J`` log levels (series first, then sectors),
+    under the integrated AR(1) their increments and, with ``matching``, the ``J`` log
+    matching efficiencies; the observed cells are the two series' log values and, with
+    ``matching``, log hires. ``effects`` ``(time, series,
     sector)`` are the seasonal and shock terms, ``log_start`` ``(2 J,)`` the start
     values, ``cov`` the innovation covariance, ``obs_sd`` ``(series, sector)`` the
     observation noise and ``persistence`` ``(series,)`` the increments' AR(1)
@@ -533,15 +548,26 @@ def state_space(
         )
         design = xp.concatenate([eye, zeros], axis=1)
     if matching is not None:
-        # log hires = efficiency + a (trend_V + effects_V) + (r - a) (trend_U + effects_U)
+        # log hires = efficiency + a (trend_V + effects_V) + (r - a) (trend_U + effects_U),
+        # the log efficiencies being the last J states (a random walk each).
         a = matching.elasticity
-        b = matching.scale - a
         n_sector = n // 2
-        rows = xp.concatenate([xp.eye(n_sector) * a, xp.eye(n_sector) * b], axis=1)
-        design = xp.concatenate(
-            [design, xp.concatenate([rows, xp.zeros((n_sector, design.shape[1] - n))], axis=1)]
+        walk = xp.eye(n_sector)
+        rows = xp.concatenate(
+            [
+                xp.eye(n_sector) * a,
+                xp.eye(n_sector) * (matching.scale - a),
+                xp.zeros((n_sector, design.shape[1] - n)),
+                walk,
+            ],
+            axis=1,
         )
-        hires_offset = log_hires(matching.log_efficiency, effects, a, matching.scale)
+        design = xp.concatenate([xp.concatenate([design, xp.zeros((n, n_sector))], axis=1), rows])
+        transition = _block_diagonal(transition, walk, xp)
+        noise = _block_diagonal(noise, matching.walk_sd * walk, xp)
+        start_mean = xp.concatenate([start_mean, xp.full(n_sector, matching.start_mean)])
+        start_noise = _block_diagonal(start_noise, matching.start_sd * walk, xp)
+        hires_offset = log_hires(xp.zeros(()), effects, a, matching.scale)
         offset = xp.concatenate([offset, hires_offset], axis=1)
         obs_var = xp.concatenate([obs_var, matching.sd**2 * xp.ones(n_sector)])
     return StateSpace(offset, design, obs_var, transition, noise, start_mean, start_noise)
@@ -645,10 +671,11 @@ def _matching(config: VacancyConfig) -> Matching:
     scale: Tensor = pt.as_tensor(1.0)
     if config.returns_to_scale == "free":
         scale = p.returns_to_scale.create(D.RETURNS_TO_SCALE)
-    eff0 = p.efficiency_start.create("efficiency_start", dims=D.SECTOR)
-    eff_sigma = p.efficiency_sigma.create(D.EFFICIENCY_SIGMA)
-    eff_z = pm.Normal("efficiency_z", 0.0, 1.0, dims=(_STEP, D.SECTOR))
-    walk = pt.concatenate([pt.zeros((1, eff0.shape[0])), pt.cumsum(eff_sigma * eff_z, axis=0)])
-    log_eff = eff0[None, :] + walk
-    pm.Deterministic(D.MATCHING_EFFICIENCY, pt.exp(log_eff), dims=(D.TIME, D.SECTOR))
-    return Matching(log_eff, elasticity, scale, p.hires_sd.create(D.HIRES_SD))
+    return Matching(
+        elasticity,
+        scale,
+        p.hires_sd.create(D.HIRES_SD),
+        p.efficiency_sigma.create(D.EFFICIENCY_SIGMA),
+        p.efficiency_start.mu,
+        p.efficiency_start.sigma,
+    )

@@ -3,7 +3,8 @@
 The sampler integrates the latent log levels out (the Kalman filter's likelihood); for
 each posterior draw of the parameters, :func:`draw_paths` then draws the paths from
 their conditional law given the data, so the posterior holds ``trend``, ``level`` and
-``tightness`` (and ``trend_slope``) as if they had been sampled jointly.
+``tightness`` (and ``trend_slope`` and ``matching_efficiency``) as if they had been
+sampled jointly.
 """
 
 from __future__ import annotations
@@ -62,10 +63,12 @@ def draw_models(
         matching = None
         if D.MATCHING_ELASTICITY in flat:
             matching = Matching(
-                np.log(flat[D.MATCHING_EFFICIENCY][i]),
                 flat[D.MATCHING_ELASTICITY][i],
                 flat[D.RETURNS_TO_SCALE][i] if D.RETURNS_TO_SCALE in flat else np.float64(1.0),
                 flat[D.HIRES_SD][i],
+                flat[D.EFFICIENCY_SIGMA][i],
+                config.priors.efficiency_start.mu,
+                config.priors.efficiency_start.sigma,
             )
         models.append(
             state_space(
@@ -99,8 +102,8 @@ def _parameters(post: xr.Dataset) -> dict[str, tuple[str, ...]]:
         D.FACTOR_CORRELATION: (),
         D.OBSERVATION_SD: _CELL,
         D.INCREMENT_PERSISTENCE: (D.SERIES,),
-        D.MATCHING_EFFICIENCY: (D.TIME, D.SECTOR),
         D.MATCHING_ELASTICITY: (D.SECTOR,),
+        D.EFFICIENCY_SIGMA: (),
         D.RETURNS_TO_SCALE: (),
         D.HIRES_SD: (),
     }
@@ -133,8 +136,8 @@ def draw_paths(
     -------
     xarray.Dataset
         ``trend`` and ``level`` ``(chain, draw, time, series, sector)``, ``tightness``
-        ``(chain, draw, time, sector)`` and, under the integrated AR(1),
-        ``trend_slope``.
+        ``(chain, draw, time, sector)``, under the integrated AR(1) ``trend_slope`` and,
+        with hires, ``matching_efficiency`` ``(chain, draw, time, sector)``.
     """
     y, mask = observations(arrays, np)
     effects = effect_draws(post, config, times)
@@ -159,5 +162,10 @@ def draw_paths(
         },
     )
     if config.trend == "integrated_ar1":
-        out[D.TREND_SLOPE] = (cell, states[..., n:].reshape(shape))
+        out[D.TREND_SLOPE] = (cell, states[..., n : 2 * n].reshape(shape))
+    if D.MATCHING_ELASTICITY in post:
+        out[D.MATCHING_EFFICIENCY] = (
+            (*D.SAMPLE_DIMS, D.TIME, D.SECTOR),
+            np.exp(states[..., -shape[-1] :].reshape(*shape[:3], shape[-1])),
+        )
     return out

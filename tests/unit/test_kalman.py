@@ -1,5 +1,7 @@
 """The Kalman filter and simulation smoother against dense Gaussian algebra."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytensor.tensor as pt
 import pytest
@@ -99,6 +101,15 @@ def test_filter_likelihood_matches_the_dense_gaussian(seed):
     # Unobserved cells' values are ignored.
     noisy = np.where(mask > 0, y, 1e3)
     np.testing.assert_allclose(filter_loglik(noisy, mask, model), want, rtol=1e-10)
+
+
+def test_the_identity_shortcut_gives_the_full_filters_likelihood():
+    rng = np.random.default_rng(4)
+    model = replace(_model(rng), transition=np.eye(3))
+    y, mask = _data(rng)
+    want, _, _ = _conditional(model, y, mask)
+    graph = kalman_loglik(pt.as_tensor(y), pt.as_tensor(mask), model, identity_transition=True)
+    np.testing.assert_allclose(float(graph.eval()), want, rtol=1e-10)
 
 
 def test_the_filter_runs_over_a_stack_of_models():

@@ -655,7 +655,8 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
             xp=pt,
         )
         y, mask = observations(box, pt)
-        pm.Potential("marginal_loglik", kalman_loglik(y, mask, ss))
+        loglik = kalman_loglik(y, mask, ss, identity_transition=persistence is None)
+        pm.Potential("marginal_loglik", loglik)
     return model
 
 

@@ -540,12 +540,7 @@ def state_space(
         noise = xp.concatenate([chol, chol])
         start_mean = xp.concatenate([log_start, xp.zeros(n)])
         stationary = xp.linalg.cholesky(stationary_covariance(cov, phi))
-        start_noise = xp.concatenate(
-            [
-                xp.concatenate([start_sd * eye, zeros], axis=1),
-                xp.concatenate([zeros, stationary], axis=1),
-            ]
-        )
+        start_noise = _block_diagonal(start_sd * eye, stationary, xp)
         design = xp.concatenate([eye, zeros], axis=1)
     if matching is not None:
         # log hires = efficiency + a (trend_V + effects_V) + (r - a) (trend_U + effects_U),
@@ -555,8 +550,8 @@ def state_space(
         walk = xp.eye(n_sector)
         rows = xp.concatenate(
             [
-                xp.eye(n_sector) * a,
-                xp.eye(n_sector) * (matching.scale - a),
+                walk * a,
+                walk * (matching.scale - a),
                 xp.zeros((n_sector, design.shape[1] - n)),
                 walk,
             ],

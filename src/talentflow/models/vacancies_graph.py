@@ -468,16 +468,15 @@ class Matching:
 
     ``elasticity`` is ``(sector,)``, ``scale`` the returns to scale, ``sd`` the hires'
     observation noise and ``walk_sd`` the monthly innovation sd of log matching
-    efficiency, a random walk that starts from ``N(start_mean, start_sd**2)`` in each
-    sector (the prior ``efficiency_start``).
+    efficiency, a random walk that starts from ``start`` in each sector (the prior
+    ``efficiency_start``).
     """
 
     elasticity: Any
     scale: Any
     sd: Any
     walk_sd: Any
-    start_mean: float
-    start_sd: float
+    start: Normal
 
 
 def _block_diagonal(upper: Any, lower: Any, xp: Any) -> Any:
@@ -560,8 +559,8 @@ def state_space(
         design = xp.concatenate([xp.concatenate([design, xp.zeros((n, n_sector))], axis=1), rows])
         transition = _block_diagonal(transition, walk, xp)
         noise = _block_diagonal(noise, matching.walk_sd * walk, xp)
-        start_mean = xp.concatenate([start_mean, xp.full(n_sector, matching.start_mean)])
-        start_noise = _block_diagonal(start_noise, matching.start_sd * walk, xp)
+        start_mean = xp.concatenate([start_mean, xp.full(n_sector, matching.start.mu)])
+        start_noise = _block_diagonal(start_noise, matching.start.sigma * walk, xp)
         hires_offset = log_hires(xp.zeros(()), effects, a, matching.scale)
         offset = xp.concatenate([offset, hires_offset], axis=1)
         obs_var = xp.concatenate([obs_var, matching.sd**2 * xp.ones(n_sector)])
@@ -672,6 +671,5 @@ def _matching(config: VacancyConfig) -> Matching:
         scale,
         p.hires_sd.create(D.HIRES_SD),
         p.efficiency_sigma.create(D.EFFICIENCY_SIGMA),
-        p.efficiency_start.mu,
-        p.efficiency_start.sigma,
+        p.efficiency_start,
     )

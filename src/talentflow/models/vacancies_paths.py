@@ -67,8 +67,7 @@ def draw_models(
                 flat[D.RETURNS_TO_SCALE][i] if D.RETURNS_TO_SCALE in flat else np.float64(1.0),
                 flat[D.HIRES_SD][i],
                 flat[D.EFFICIENCY_SIGMA][i],
-                config.priors.efficiency_start.mu,
-                config.priors.efficiency_start.sigma,
+                config.priors.efficiency_start,
             )
         models.append(
             state_space(

@@ -114,7 +114,19 @@ def _row(scores: xr.Dataset) -> dict[str, Any]:
     by_h = summarize(scores, over=["cutoff", "sector"])
     calm = scores.sel(horizon=LATE).drop_sel(cutoff=PRE_PANDEMIC)
     calm_late = summarize(calm, over=["cutoff", "sector", "horizon"])
+    by_cutoff = summarize(scores.sel(horizon=LATE), over=["sector", "horizon"])
     return {
+        "coverage_80_h6_12_by_cutoff": {
+            v: {
+                f"{c:%Y-%m}": float(x)
+                for c, x in zip(
+                    pd.DatetimeIndex(by_cutoff.cutoff.values),
+                    by_cutoff.covered.sel(variable=v, interval=0.8).values,
+                    strict=True,
+                )
+            }
+            for v in VARIABLES
+        },
         "coverage_80_h6_12_without_pre_pandemic_cutoffs": {
             v: float(calm_late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
         },
@@ -228,6 +240,14 @@ def markdown(r: dict[str, Any]) -> str:
     for label, m in r["models"].items():
         k = m["coverage_80_h6_12_without_pre_pandemic_cutoffs"]
         lines.append(f"| {label} | {k['vacancies']:.0%} | {k['job_seekers']:.0%} |")
+    lines += ["", "80% coverage over horizons 6-12 by cutoff, vacancies / job seekers:", ""]
+    lines += ["| cutoff | " + " | ".join(r["models"]) + " |", "|---|" + "---|" * len(r["models"])]
+    for c in r["models"][MODEL]["coverage_80_h6_12_by_cutoff"]["vacancies"]:
+        cells = " | ".join(
+            " / ".join(f"{m['coverage_80_h6_12_by_cutoff'][v][c]:.0%}" for v in VARIABLES)
+            for m in r["models"].values()
+        )
+        lines.append(f"| {c} | {cells} |")
     lines += ["", "CRPS ratio, vacancy model / baseline, by horizon (months ahead):", ""]
     lines += ["| baseline | series | " + " | ".join(str(h) for h in range(1, 13)) + " |"]
     lines += ["|---|---|" + "---|" * 12]

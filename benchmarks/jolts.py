@@ -115,7 +115,16 @@ def _row(scores: xr.Dataset) -> dict[str, Any]:
     calm = scores.sel(horizon=LATE).drop_sel(cutoff=PRE_PANDEMIC)
     calm_late = summarize(calm, over=["cutoff", "sector", "horizon"])
     by_cutoff = summarize(scores.sel(horizon=LATE), over=["sector", "horizon"])
+    every = summarize(scores, over=["cutoff", "sector", "horizon"])
     return {
+        "coverage_80_all_horizons": {
+            v: float(every.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
+        },
+        "coverage_80_by_horizon": {
+            v: [float(x) for x in by_h.covered.sel(variable=v, interval=0.8).values]
+            for v in VARIABLES
+        },
+        "fits_by_cutoff": fits_by_cutoff(scores),
         "coverage_80_h6_12_by_cutoff": {
             v: {
                 f"{c:%Y-%m}": float(x)
@@ -134,6 +143,21 @@ def _row(scores: xr.Dataset) -> dict[str, Any]:
         "crps_by_horizon": {
             v: [float(x) for x in by_h.crps.sel(variable=v).values] for v in VARIABLES
         },
+    }
+
+
+def fits_by_cutoff(scores: xr.Dataset) -> dict[str, dict[str, float]] | None:
+    """Each cutoff's lowest bulk ESS and worst R-hat; ``None`` for a model without checks."""
+    if not np.isfinite(scores.min_ess_bulk.values).any():
+        return None
+    return {
+        f"{c:%Y-%m}": {"min_ess_bulk": float(e), "max_rhat": float(r)}
+        for c, e, r in zip(
+            pd.DatetimeIndex(scores.cutoff.values),
+            scores.min_ess_bulk.values,
+            scores.max_rhat.values,
+            strict=True,
+        )
     }
 
 
@@ -217,8 +241,11 @@ def markdown(r: dict[str, Any]) -> str:
         *headline_table(r["models"]),
     ]
     lines += ["", "Targets, vacancy model against the best baseline of each series:", ""]
-    lines += ["| series | best baseline | CRPS ratio h6-12 | target | 80% coverage | target |"]
-    lines += ["|---|---|---|---|---|---|"]
+    lines += [
+        "| series | best baseline | CRPS ratio h6-12 | target | 80% coverage h6-12 | target "
+        "| 80% coverage, horizons 1-12 |"
+    ]
+    lines += ["|---|---|---|---|---|---|---|"]
     ours = r["models"][MODEL]
     for v in VARIABLES:
         b = r["best_baseline"][v]
@@ -227,7 +254,7 @@ def markdown(r: dict[str, Any]) -> str:
         t_crps, t_cov = r["targets"]["crps_ratio_h6_12"], r["targets"]["coverage_80_h6_12"]
         lines.append(
             f"| {v} | {b} | {ratio:.2f} | {t_crps} ({_met(ratio, t_crps)}) | {cov:.0%} | "
-            f"{t_cov} ({_met(cov, t_cov)}) |"
+            f"{t_cov} ({_met(cov, t_cov)}) | {ours['coverage_80_all_horizons'][v]:.0%} |"
         )
     lines += [
         "",
@@ -240,14 +267,31 @@ def markdown(r: dict[str, Any]) -> str:
     for label, m in r["models"].items():
         k = m["coverage_80_h6_12_without_pre_pandemic_cutoffs"]
         lines.append(f"| {label} | {k['vacancies']:.0%} | {k['job_seekers']:.0%} |")
-    lines += ["", "80% coverage over horizons 6-12 by cutoff, vacancies / job seekers:", ""]
-    lines += ["| cutoff | " + " | ".join(r["models"]) + " |", "|---|" + "---|" * len(r["models"])]
-    for c in r["models"][MODEL]["coverage_80_h6_12_by_cutoff"]["vacancies"]:
+    lines += [
+        "",
+        "80% coverage over horizons 6-12 by cutoff, vacancies / job seekers, and the vacancy "
+        "model's fit there (lowest bulk ESS of any stored variable, worst R-hat):",
+        "",
+    ]
+    lines += [
+        "| cutoff | " + " | ".join(r["models"]) + " | fit: ESS, R-hat |",
+        "|---|" + "---|" * (len(r["models"]) + 1),
+    ]
+    fits = ours["fits_by_cutoff"]
+    for c in ours["coverage_80_h6_12_by_cutoff"]["vacancies"]:
         cells = " | ".join(
             " / ".join(f"{m['coverage_80_h6_12_by_cutoff'][v][c]:.0%}" for v in VARIABLES)
             for m in r["models"].values()
         )
-        lines.append(f"| {c} | {cells} |")
+        fit = f"{fits[c]['min_ess_bulk']:.0f}, {fits[c]['max_rhat']:.2f}" if fits else "-"
+        lines.append(f"| {c} | {cells} | {fit} |")
+    lines += ["", "80% coverage by horizon (months ahead), all cutoffs and industries:", ""]
+    lines += ["| model | series | " + " | ".join(str(h) for h in range(1, 13)) + " |"]
+    lines += ["|---|---|" + "---|" * 12]
+    for label, m in r["models"].items():
+        for v in VARIABLES:
+            cells = " | ".join(f"{x:.0%}" for x in m["coverage_80_by_horizon"][v])
+            lines.append(f"| {label} | {v} | {cells} |")
     lines += ["", "CRPS ratio, vacancy model / baseline, by horizon (months ahead):", ""]
     lines += ["| baseline | series | " + " | ".join(str(h) for h in range(1, 13)) + " |"]
     lines += ["|---|---|" + "---|" * 12]

@@ -285,19 +285,30 @@ def markdown(r: dict[str, Any]) -> str:
         )
         fit = f"{fits[c]['min_ess_bulk']:.0f}, {fits[c]['max_rhat']:.2f}" if fits else "-"
         lines.append(f"| {c} | {cells} | {fit} |")
-    lines += ["", "80% coverage by horizon (months ahead), all cutoffs and industries:", ""]
-    lines += ["| model | series | " + " | ".join(str(h) for h in range(1, 13)) + " |"]
-    lines += ["|---|---|" + "---|" * 12]
-    for label, m in r["models"].items():
-        for v in VARIABLES:
-            cells = " | ".join(f"{x:.0%}" for x in m["coverage_80_by_horizon"][v])
-            lines.append(f"| {label} | {v} | {cells} |")
-    lines += ["", "CRPS ratio, vacancy model / baseline, by horizon (months ahead):", ""]
-    lines += ["| baseline | series | " + " | ".join(str(h) for h in range(1, 13)) + " |"]
-    lines += ["|---|---|" + "---|" * 12]
-    for b, ratios in r["crps_ratio_vs_baselines"].items():
-        for v in VARIABLES:
-            cells = " | ".join(f"{x:.2f}" for x in ratios["by_horizon"][v])
-            lines.append(f"| {b} | {v} | {cells} |")
+    lines += _by_horizon(
+        "80% coverage by horizon (months ahead), all cutoffs and industries:",
+        "model",
+        {label: m["coverage_80_by_horizon"] for label, m in r["models"].items()},
+        "{:.0%}",
+    )
+    lines += _by_horizon(
+        "CRPS ratio, vacancy model / baseline, by horizon (months ahead):",
+        "baseline",
+        {b: ratios["by_horizon"] for b, ratios in r["crps_ratio_vs_baselines"].items()},
+        "{:.2f}",
+    )
     lines.append("")
     return "\n".join(lines)
+
+
+def _by_horizon(
+    title: str, first: str, rows: dict[str, dict[str, list[float]]], fmt: str
+) -> list[str]:
+    """A Markdown table of per-horizon values, a row per label and series."""
+    lines = ["", title, "", f"| {first} | series | " + " | ".join(map(str, range(1, 13))) + " |"]
+    lines += ["|---|---|" + "---|" * 12]
+    for label, by_series in rows.items():
+        for v in VARIABLES:
+            cells = " | ".join(fmt.format(x) for x in by_series[v])
+            lines.append(f"| {label} | {v} | {cells} |")
+    return lines

@@ -59,18 +59,26 @@ def headline(scores: xr.Dataset) -> dict[str, Any]:
     late = summarize(scores.sel(horizon=LATE), over=["cutoff", "sector", "horizon"])
     return {
         "crps_h6_12": {v: float(late.crps.sel(variable=v)) for v in VARIABLES},
-        "coverage_80_h6_12": {
-            v: float(late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
-        },
+        "coverage_80_h6_12": {v: float(_cover80(late, v)) for v in VARIABLES},
         "fits": convergence(scores),
     }
 
 
+def _cover80(summary: xr.Dataset, variable: str) -> xr.DataArray:
+    """Coverage of the 80% intervals of ``variable`` in a :func:`summarize` result."""
+    return summary.covered.sel(variable=variable, interval=0.8)
+
+
+def _has_fit_checks(scores: xr.Dataset) -> bool:
+    """Whether the model kept fit checks (the baselines' are NaN)."""
+    return bool(np.isfinite(scores.min_ess_bulk.values).any())
+
+
 def convergence(scores: xr.Dataset) -> dict[str, float] | None:
     """Each cutoff's worst bulk ESS (median and lowest), worst R-hat, divergences; or None."""
-    ess = scores.min_ess_bulk.values
-    if not np.isfinite(ess).any():
+    if not _has_fit_checks(scores):
         return None
+    ess = scores.min_ess_bulk.values
     return {
         "min_ess_bulk_median": float(np.median(ess)),
         "min_ess_bulk_lowest": float(ess.min()),
@@ -117,27 +125,14 @@ def _row(scores: xr.Dataset) -> dict[str, Any]:
     by_cutoff = summarize(scores.sel(horizon=LATE), over=["sector", "horizon"])
     every = summarize(scores, over=["cutoff", "sector", "horizon"])
     return {
-        "coverage_80_all_horizons": {
-            v: float(every.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
-        },
+        "coverage_80_all_horizons": {v: float(_cover80(every, v)) for v in VARIABLES},
         "coverage_80_by_horizon": {
-            v: [float(x) for x in by_h.covered.sel(variable=v, interval=0.8).values]
-            for v in VARIABLES
+            v: [float(x) for x in _cover80(by_h, v).values] for v in VARIABLES
         },
         "fits_by_cutoff": fits_by_cutoff(scores),
-        "coverage_80_h6_12_by_cutoff": {
-            v: {
-                f"{c:%Y-%m}": float(x)
-                for c, x in zip(
-                    pd.DatetimeIndex(by_cutoff.cutoff.values),
-                    by_cutoff.covered.sel(variable=v, interval=0.8).values,
-                    strict=True,
-                )
-            }
-            for v in VARIABLES
-        },
+        "coverage_80_h6_12_by_cutoff": {v: _by_cutoff(_cover80(by_cutoff, v)) for v in VARIABLES},
         "coverage_80_h6_12_without_pre_pandemic_cutoffs": {
-            v: float(calm_late.covered.sel(variable=v, interval=0.8)) for v in VARIABLES
+            v: float(_cover80(calm_late, v)) for v in VARIABLES
         },
         **headline(scores),
         "crps_by_horizon": {
@@ -148,17 +143,16 @@ def _row(scores: xr.Dataset) -> dict[str, Any]:
 
 def fits_by_cutoff(scores: xr.Dataset) -> dict[str, dict[str, float]] | None:
     """Each cutoff's lowest bulk ESS and worst R-hat; ``None`` for a model without checks."""
-    if not np.isfinite(scores.min_ess_bulk.values).any():
+    if not _has_fit_checks(scores):
         return None
-    return {
-        f"{c:%Y-%m}": {"min_ess_bulk": float(e), "max_rhat": float(r)}
-        for c, e, r in zip(
-            pd.DatetimeIndex(scores.cutoff.values),
-            scores.min_ess_bulk.values,
-            scores.max_rhat.values,
-            strict=True,
-        )
-    }
+    ess, rhat = _by_cutoff(scores.min_ess_bulk), _by_cutoff(scores.max_rhat)
+    return {c: {"min_ess_bulk": ess[c], "max_rhat": rhat[c]} for c in ess}
+
+
+def _by_cutoff(values: xr.DataArray) -> dict[str, float]:
+    """A ``(cutoff,)`` array as a mapping from each cutoff's month (``YYYY-MM``)."""
+    months = pd.DatetimeIndex(values.cutoff.values)
+    return {f"{c:%Y-%m}": float(x) for c, x in zip(months, values.values, strict=True)}
 
 
 def load_panel(benchmark: str) -> xr.Dataset | None:

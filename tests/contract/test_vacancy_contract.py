@@ -251,6 +251,35 @@ def test_prior_predictive_walks_the_model_from_its_priors(vacancy_config):
     xr.testing.assert_identical(again.prior_predictive, tree.prior_predictive)
 
 
+def test_count_scaled_innovations_in_the_prior_the_fit_and_a_reload(tmp_path):
+    data = vacancy_panel(3).drop_vars("hires")
+    # Job seekers fall about fourfold, so their innovations grow as they go.
+    fall = xr.DataArray(np.exp(-np.linspace(0.0, 1.4, data.sizes["time"])), dims="time")
+    data["job_seekers"] = data.job_seekers * fall
+    before = data.copy(deep=True)
+    config = tf.VacancyConfig(seasonal=False, innovation_count_power=(0.0, 1.0))
+    model = tf.VacancyModel(config)
+    prior = model.sample_prior_predictive(data, draws=400, random_seed=4).prior.to_dataset()
+    # The month-t step's sd is innovation_sd x (c[T] / c[t]) ** p, c the 12-month mean.
+    mean = data.job_seekers.rolling(time=12, min_periods=1).mean()
+    weight = xr.concat(
+        [xr.ones_like(mean), mean.isel(time=-1) / mean], dim="series"
+    ).assign_coords(series=["vacancies", "job_seekers"])
+    assert float(weight.min()) < 0.4
+    steps = prior.trend.diff("time", label="lower") / prior.innovation_sd
+    mean_z, sd_z = _standardised(steps / weight.isel(time=slice(0, -1)))
+    assert abs(mean_z) < 0.1
+    assert 0.93 < sd_z < 1.07
+    early = steps.sel(series="job_seekers").isel(time=slice(0, 12)).std()
+    assert float(early) < 0.6  # unscaled, the early steps would be standard normal too
+    fitted = model.fit(data, random_seed=2, **QUICK)
+    xr.testing.assert_identical(data, before)
+    fc = fitted.forecast(4, random_seed=0).predictions
+    loaded = tf.VacancyModel.load(fitted.save(tmp_path / "v.zarr"))
+    assert loaded.config == config
+    xr.testing.assert_allclose(loaded.forecast(4, random_seed=0).predictions["level"], fc["level"])
+
+
 def test_prior_predictive_of_the_integrated_ar1_starts_from_the_stationary_law():
     data = vacancy_panel(3).drop_vars("hires")
     config = tf.VacancyConfig(trend="integrated_ar1", seasonal=False)

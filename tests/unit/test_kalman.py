@@ -29,10 +29,14 @@ from tests.conftest import one_draw
 N_TIME = 7
 
 
-def _model(rng: np.random.Generator) -> StateSpace:
-    """Three states driven by two disturbances, four observed cells mixing them."""
+def _model(rng: np.random.Generator, scaled: bool = False) -> StateSpace:
+    """Three states driven by two disturbances, four observed cells mixing them.
+
+    ``scaled``: each month's disturbances get their own known scale per state.
+    """
     transition = np.array([[1.0, 0.7, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, 0.9]])
     noise = rng.normal(scale=0.3, size=(3, 2))
+    scale = rng.uniform(0.3, 3.0, size=(N_TIME, 3)) if scaled else None
     return StateSpace(
         offset=rng.normal(size=(N_TIME, 4)),
         design=rng.normal(size=(4, 3)),
@@ -41,6 +45,7 @@ def _model(rng: np.random.Generator) -> StateSpace:
         noise=noise,
         start_mean=rng.normal(size=3),
         start_noise=np.tril(rng.normal(scale=0.5, size=(3, 3))) + np.eye(3),
+        noise_scale=scale,
     )
 
 
@@ -54,7 +59,8 @@ def _dense(model: StateSpace) -> tuple[np.ndarray, np.ndarray]:
     mean = [model.start_mean]
     for t in range(1, N_TIME):
         load[t] = model.transition @ load[t - 1]
-        load[t, :, k + q * (t - 1) : k + q * t] += model.noise
+        scale = np.ones(k) if model.noise_scale is None else model.noise_scale[t - 1]
+        load[t, :, k + q * (t - 1) : k + q * t] += scale[:, None] * model.noise
         mean.append(model.transition @ mean[-1])
     x_load = load.reshape(N_TIME * k, n_xi)
     design = np.kron(np.eye(N_TIME), model.design)
@@ -90,10 +96,14 @@ def _conditional(model: StateSpace, y: np.ndarray, mask: np.ndarray):
     return loglik, post_mean.reshape(N_TIME, -1), post_cov
 
 
+SCALED = pytest.mark.parametrize("scaled", [False, True], ids=["constant", "scaled"])
+
+
+@SCALED
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_filter_likelihood_matches_the_dense_gaussian(seed):
+def test_filter_likelihood_matches_the_dense_gaussian(seed, scaled):
     rng = np.random.default_rng(seed)
-    model, (y, mask) = _model(rng), _data(rng)
+    model, (y, mask) = _model(rng, scaled), _data(rng)
     want, _, _ = _conditional(model, y, mask)
     np.testing.assert_allclose(filter_loglik(y, mask, model), want, rtol=1e-10)
     graph = kalman_loglik(pt.as_tensor(y), pt.as_tensor(mask), model)
@@ -112,23 +122,26 @@ def test_the_identity_shortcut_gives_the_full_filters_likelihood():
     np.testing.assert_allclose(float(graph.eval()), want, rtol=1e-10)
 
 
-def test_the_filter_runs_over_a_stack_of_models():
+@SCALED
+def test_the_filter_runs_over_a_stack_of_models(scaled):
     rng = np.random.default_rng(3)
-    models, (y, mask) = [_model(rng) for _ in range(3)], _data(rng)
+    models, (y, mask) = [_model(rng, scaled) for _ in range(3)], _data(rng)
     each = [float(filter_loglik(y, mask, m)) for m in models]
     np.testing.assert_allclose(filter_loglik(y, mask, stack_models(models)), each, rtol=1e-12)
 
 
-def test_smoothed_states_are_the_dense_conditional_mean():
+@SCALED
+def test_smoothed_states_are_the_dense_conditional_mean(scaled):
     rng = np.random.default_rng(4)
-    model, (y, mask) = _model(rng), _data(rng)
+    model, (y, mask) = _model(rng, scaled), _data(rng)
     _, want, _ = _conditional(model, y, mask)
     np.testing.assert_allclose(smoothed_states(y, mask, model), want, rtol=1e-8, atol=1e-10)
 
 
-def test_simulated_states_follow_the_dense_conditional_law():
+@SCALED
+def test_simulated_states_follow_the_dense_conditional_law(scaled):
     rng = np.random.default_rng(5)
-    model, (y, mask) = _model(rng), _data(rng)
+    model, (y, mask) = _model(rng, scaled), _data(rng)
     _, mean, cov = _conditional(model, y, mask)
     n = 20_000
     draws = simulate_states(y, mask, stack_models([model] * n), np.random.default_rng(6))
@@ -139,16 +152,26 @@ def test_simulated_states_follow_the_dense_conditional_law():
 
 
 @pytest.mark.parametrize(
-    ("trend", "free"), [("local_level", False), ("integrated_ar1", True)], ids=["local", "iar1"]
+    ("trend", "free", "power"),
+    [
+        ("local_level", False, (0.0, 0.0)),
+        ("integrated_ar1", True, (0.0, 0.0)),
+        ("local_level", False, (0.5, 1.0)),
+        ("integrated_ar1", True, (0.0, 0.5)),
+    ],
+    ids=["local", "iar1", "local-count-scaled", "iar1-count-scaled"],
 )
-def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free):
+def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free, power):
     """The sampler's likelihood equals the NumPy filter on the model the paths come from."""
     shock = tf.Shock(name="s", start="2015-06", peak="2015-08")
     data, _ = tf.datasets.simulate_vacancies(
         sectors=2, n_months=15, shocks=(shock,), missing_fraction=0.1, random_seed=0
     )
     config = VacancyConfig(
-        shocks=(shock,), trend=trend, returns_to_scale="free" if free else "constant"
+        shocks=(shock,),
+        trend=trend,
+        returns_to_scale="free" if free else "constant",
+        innovation_count_power=power,
     )
     model = build_vacancy_model(data, config)
     names = [n for n in stored_variables(config, with_hires=True) if n in model.named_vars]

@@ -2,6 +2,7 @@
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytensor.tensor as pt
 import pytest
 
@@ -9,6 +10,7 @@ import talentflow as tf
 from talentflow.models.vacancies_graph import (
     damped_paths,
     innovation_covariance,
+    count_weights,
     innovations,
     model_arrays,
 )
@@ -21,6 +23,11 @@ from tests.conftest import QUICK, SHARED_DATA
         ({"trend": "var2"}, "trend must be"),
         ({"returns_to_scale": "increasing"}, "returns_to_scale must be"),
         ({"seasonal": "yes"}, "seasonal must be True or False"),
+        ({"innovation_count_power": (0.5,)}, "innovation_count_power must be a pair"),
+        ({"innovation_count_power": (0.0, 1.5)}, "innovation_count_power must be a pair"),
+        ({"innovation_count_power": (0.0, float("nan"))}, "innovation_count_power must be"),
+        ({"innovation_count_power": (True, 0.5)}, "innovation_count_power must be a pair"),
+        ({"innovation_count_power": [0.0, 0.5]}, "innovation_count_power must be a pair"),
         ({"shocks": (tf.Shock(name="a", start="2020-01"),) * 2}, "unique"),
         ({"shocks": (tf.Shock(name="a", start="2020-01", variables=("vacancies",)),)}, "scenarios"),
     ],
@@ -37,8 +44,31 @@ def test_config_round_trips_through_its_dict():
         shocks=(tf.Shock(name="covid", start="2020-04"),),
         trend="local_level",
         returns_to_scale="free",
+        innovation_count_power=(0.0, 0.5),
     )
     assert from_dict(tf.VacancyConfig, to_dict(cfg)) == cfg
+
+
+def test_count_weights_scale_by_the_trailing_mean_and_never_look_ahead():
+    data, _ = tf.datasets.simulate_vacancies(
+        sectors=3, n_months=40, missing_fraction=0.2, random_seed=2
+    )
+    w = count_weights(data, (0.5, 1.0)).reshape(40, 2, 3)
+    for i, (name, p) in enumerate([("vacancies", 0.5), ("job_seekers", 1.0)]):
+        counts = data[name].transpose("time", "sector").values
+        for j in range(3):
+            seen = [counts[max(0, t - 11) : t + 1, j] for t in range(40)]
+            mean = np.array([np.nanmean(x) if np.isfinite(x).any() else np.nan for x in seen])
+            mean = pd.Series(mean).ffill().bfill().to_numpy()
+            np.testing.assert_allclose(w[:, i, j], (mean[-1] / mean) ** p, rtol=1e-12)
+    np.testing.assert_array_equal(w[-1], 1.0)
+    np.testing.assert_array_equal(count_weights(data, (0.0, 0.0)), 1.0)
+    # Months up to t, relative to month t, do not depend on later counts.
+    later = data.copy(deep=True)
+    later["job_seekers"][25:] *= 3.0
+    moved = count_weights(later, (0.5, 1.0)).reshape(40, 2, 3)
+    np.testing.assert_allclose(moved[:25] / moved[24], w[:25] / w[24], rtol=1e-12)
+    assert not np.allclose(moved[:, 1], w[:, 1])
 
 
 def test_a_fitted_shock_must_peak_in_the_data():

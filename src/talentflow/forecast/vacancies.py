@@ -202,18 +202,20 @@ def prior_paths(
     prior: xr.Dataset,
     data: xr.Dataset,
     config: VacancyConfig,
-    log_start: FloatArray,
+    arrays: dict[str, np.ndarray],
     rng: np.random.Generator,
 ) -> xr.DataTree:
     """Walk latent paths from prior parameter draws and replicate the data from them.
 
     ``prior`` holds ``(chain, draw, ...)`` prior draws of the parameters (not the
-    paths); ``log_start`` ``(series, sector)`` is where the model centres the first
-    month's log levels. The levels start within ``priors.start_sd`` of it (under the
-    integrated AR(1) with an increment from its stationary law) and walk with the
-    correlated innovations; seasonal and shock terms and observation noise follow, and
-    hires through the matching function when ``prior`` has its parameters (log
-    matching efficiency starting from the prior ``efficiency_start`` and walking).
+    paths); ``arrays`` are the model's data arrays, whose ``log_start`` ``(series,
+    sector)`` is where the model centres the first month's log levels. The levels start
+    within ``priors.start_sd`` of it (under the integrated AR(1) with an increment from
+    its stationary law) and walk with the correlated innovations, scaled month by month
+    when ``arrays`` has ``innovation_weight``; seasonal and shock terms and observation
+    noise follow, and hires through the matching function when ``prior`` has its
+    parameters (log matching efficiency starting from the prior ``efficiency_start``
+    and walking).
 
     Returns
     -------
@@ -227,7 +229,7 @@ def prior_paths(
     times = data[D.TIME].values
     n_time, n_sec = len(times), data.sizes[D.SECTOR]
     shape = (n_chain, n_draw, 1, 2 * n_sec)
-    start = log_start.reshape(1, -1) + config.priors.start_sd * rng.normal(size=shape)
+    start = arrays["log_start"].reshape(1, -1) + config.priors.start_sd * rng.normal(size=shape)
     sd, share, rho = _innovation_draws(prior)
     first = persistence = None
     if config.trend == "integrated_ar1":
@@ -235,8 +237,17 @@ def prior_paths(
             sample_draws(prior, D.INCREMENT_PERSISTENCE, D.SERIES), n_sec, axis=-1
         )
         first = stationary_increment(sd, share, rho, persistence, rng)
+    weights = arrays.get("innovation_weight")
     levels, steps = walk_levels(
-        start, sd, share, rho, n_time - 1, rng, slope=first, persistence=persistence
+        start,
+        sd,
+        share,
+        rho,
+        n_time - 1,
+        rng,
+        slope=first,
+        persistence=persistence,
+        scale=None if weights is None else weights[:-1],
     )
     cells = (n_chain, n_draw, n_time, 2, n_sec)
     trend = np.concatenate([start, levels], axis=-2).reshape(cells)

@@ -8,7 +8,8 @@ posterior draw's parameters (NumPy, batched over draws). Both run the one filter
 of :func:`_filter_step`.
 
 The model is ``y[t] = Z x[t] + d[t] + e[t]`` with ``e[t] ~ N(0, diag(r))`` and
-``x[t + 1] = T x[t] + N n[t]`` with ``n[t] ~ N(0, I)``; ``x[0] ~ N(a0, S0 S0')``. Cells
+``x[t + 1] = T x[t] + diag(s[t]) N n[t]`` with ``n[t] ~ N(0, I)`` and ``s[t]`` a known
+scale of each state's disturbance (1 unless given); ``x[0] ~ N(a0, S0 S0')``. Cells
 of ``y`` with a zero ``mask`` are not observed: their row of ``Z`` is dropped, which is
 exact (the filter never sees them).
 """
@@ -53,6 +54,9 @@ class StateSpace:
         Mean of the first month's state, ``a0``.
     start_noise : (k, k)
         A square root ``S0`` of the first month's state covariance.
+    noise_scale : (time, k) or None
+        Known scale ``s[t]`` of each state's disturbance from month ``t`` to ``t + 1``
+        (``None``: 1 throughout, the time-invariant model).
 
     Examples
     --------
@@ -69,6 +73,7 @@ class StateSpace:
     noise: Any
     start_mean: Any
     start_noise: Any
+    noise_scale: Any = None
 
     @property
     def n_states(self) -> int:
@@ -78,11 +83,27 @@ class StateSpace:
 
 def stack_models(models: list[StateSpace]) -> StateSpace:
     """Stack NumPy models of one shape along a new leading sample axis."""
-    return StateSpace(*(np.stack([getattr(s, f.name) for s in models]) for f in fields(StateSpace)))
+    return StateSpace(
+        *(
+            None
+            if getattr(models[0], f.name) is None
+            else np.stack([getattr(s, f.name) for s in models])
+            for f in fields(StateSpace)
+        )
+    )
 
 
 def _rows(model: StateSpace, rows: slice) -> StateSpace:
-    return StateSpace(*(getattr(model, f.name)[rows] for f in fields(StateSpace)))
+    return StateSpace(
+        *(None if (x := getattr(model, f.name)) is None else x[rows] for f in fields(StateSpace))
+    )
+
+
+def _scaled(state_cov: Any, scale: Any) -> Any:
+    """Return the covariance ``diag(scale) Q diag(scale)`` (``scale`` ``None``: ``Q``)."""
+    if scale is None:
+        return state_cov
+    return scale[..., :, None] * state_cov * scale[..., None, :]
 
 
 def _swap(x: Any) -> Any:
@@ -172,7 +193,15 @@ def kalman_loglik(
     unique = list(dict.fromkeys(matrices))
     where = [unique.index(m) for m in matrices]
 
-    def step(y_t: Tensor, m_t: Tensor, d_t: Tensor, a: Tensor, p: Tensor, *inner: Tensor) -> Any:
+    sequences = [pt.as_tensor(y), pt.as_tensor(mask), pt.as_tensor(model.offset)]
+    scaled = model.noise_scale is not None
+    if scaled:
+        sequences.append(pt.as_tensor(model.noise_scale))
+
+    def step(*args: Tensor) -> Any:
+        y_t, m_t, d_t = args[:3]
+        s_t = args[3] if scaled else None
+        a, p, *inner = args[3 + scaled :]
         design, obs_var, transition, state_cov = (inner[i] for i in where)
         if identity_transition:
             transition = None
@@ -185,7 +214,7 @@ def kalman_loglik(
             design,
             obs_var,
             transition,
-            state_cov,
+            _scaled(state_cov, s_t),
             xp=pt,
             cholesky=pt.linalg.cholesky,
             solve_lower=_solve_lower_pt,
@@ -194,7 +223,7 @@ def kalman_loglik(
 
     _, _, per_month = pytensor.scan(
         step,
-        sequences=[pt.as_tensor(y), pt.as_tensor(mask), pt.as_tensor(model.offset)],
+        sequences=sequences,
         outputs_info=[pt.as_tensor(model.start_mean), start @ start.T, None],
         non_sequences=unique,
         strict=True,
@@ -228,7 +257,7 @@ def _run_filter(y: FloatArray, mask: FloatArray, model: StateSpace) -> _Filtered
             model.design,
             model.obs_var,
             model.transition,
-            state_cov,
+            _scaled(state_cov, None if model.noise_scale is None else model.noise_scale[..., t, :]),
             xp=np,
             cholesky=np.linalg.cholesky,
             solve_lower=np.linalg.solve,
@@ -315,10 +344,12 @@ def _simulate_chunk(
     n, n_time = model.transition.shape[0], y.shape[-2]
     x = (model.start_noise @ rng.normal(size=(n, model.n_states, 1)))[..., 0]
     drawn = []
-    for _ in range(n_time):
+    for t in range(n_time):
         drawn.append(x)
-        shock = rng.normal(size=(n, model.noise.shape[-1], 1))
-        x = (model.transition @ x[..., None] + model.noise @ shock)[..., 0]
+        shock = (model.noise @ rng.normal(size=(n, model.noise.shape[-1], 1)))[..., 0]
+        if model.noise_scale is not None:
+            shock = model.noise_scale[:, t] * shock
+        x = (model.transition @ x[..., None])[..., 0] + shock
     states = np.stack(drawn, axis=1)
     noise = rng.normal(size=(n, n_time, model.obs_var.shape[-1])) * np.sqrt(model.obs_var)[:, None]
     fake = (model.design[:, None] @ states[..., None])[..., 0] + noise

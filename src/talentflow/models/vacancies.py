@@ -210,7 +210,7 @@ class VacancyModel(BayesianModel[VacancyConfig]):
             coords=model_coords(data, self.config),
             random_seed=rng,
         )
-        tree = prior_paths(prior, data, self.config, arrays["log_start"], rng)
+        tree = prior_paths(prior, data, self.config, arrays, rng)
         return self._stamp(tree)
 
     def sample_posterior_predictive(self, *, random_seed: RandomSeed) -> xr.DataTree:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 import numpy as np
+import pandas as pd
 import pymc as pm
 import pytensor.tensor as pt
 import xarray as xr
@@ -121,6 +122,14 @@ class VacancyConfig:
     seasonal : bool
         Add a seasonal term per series and sector (switch off when every series is
         seasonally adjusted).
+    innovation_count_power : tuple of float
+        Exponent ``p`` (vacancies, job seekers) by which each series' innovation sd
+        grows as its count falls: the innovation from month ``t`` to ``t + 1`` has sd
+        ``innovation_sd x (c[T] / c[t]) ** p``, where ``c[t]`` is the mean count of the
+        twelve months to ``t`` and ``T`` the last month, so ``innovation_sd`` is the sd
+        at the end of the data and forecasts keep it. ``0`` (the default) is a constant
+        sd; ``0.5`` is the rate of survey sampling error, whose relative size grows as
+        the square root of the count's fall. Each in ``[0, 1]``.
     returns_to_scale : {"constant", "free"}
         Matching function ``hires = efficiency x V^a x U^(1-a)`` (constant) or
         ``V^a x U^(r-a)`` with ``r`` estimated (free).
@@ -138,6 +147,7 @@ class VacancyConfig:
     shocks: tuple[Shock, ...] = ()
     trend: VacancyTrend = "local_level"
     seasonal: bool = True
+    innovation_count_power: tuple[float, float] = (0.0, 0.0)
     returns_to_scale: ReturnsToScale = "constant"
     priors: VacancyPriors = field(default_factory=VacancyPriors)
 
@@ -150,6 +160,19 @@ class VacancyConfig:
             )
         if not isinstance(self.seasonal, bool):
             raise ConfigError(f"seasonal must be True or False, got {self.seasonal!r}")
+        power = self.innovation_count_power
+        if (
+            not isinstance(power, tuple)
+            or len(power) != len(SERIES)
+            or not all(
+                isinstance(x, int | float) and not isinstance(x, bool) and 0.0 <= x <= 1.0
+                for x in power
+            )
+        ):
+            raise ConfigError(
+                "innovation_count_power must be a pair of numbers in [0, 1] (vacancies, "
+                f"job seekers), got {power!r}"
+            )
 
 
 def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:
@@ -221,7 +244,37 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         arrays["hires_mask"] = np.isfinite(hires).astype(np.float64)
     if config.shocks:
         arrays["shock_timing"] = shock_timing(config.shocks, months)
+    if any(config.innovation_count_power):
+        arrays["innovation_weight"] = count_weights(data, config.innovation_count_power)
     return arrays
+
+
+def count_weights(data: xr.Dataset, power: tuple[float, float]) -> FloatArray:
+    """Scale of each month's innovation sd, ``(c[T] / c[t]) ** p``, shape ``(time, 2 J)``.
+
+    ``c[t]`` is the mean of a series' observed counts over the twelve months to ``t``
+    (fewer at the start; carried forward over a gap), so the month-``t`` scale uses no
+    later data; ``p`` is the series' entry of ``power``. Columns run over ``(series,
+    sector)``, series first; the last row is 1.
+
+    Examples
+    --------
+    >>> times = pd.date_range("2020-01", periods=13, freq="MS").values
+    >>> counts = np.r_[np.full(12, 400.0), 4.0][:, None]
+    >>> data = xr.Dataset({name: (("time", "sector"), counts) for name in SERIES},
+    ...                   coords={"time": times, "sector": ["a"]})
+    >>> w = count_weights(data, (0.0, 0.5))
+    >>> w[[0, -1]].round(3).tolist()  # c[T] = (11 x 400 + 4) / 12 = 367
+    [[1.0, 0.958], [1.0, 1.0]]
+    """
+    out = []
+    for name, p in zip(SERIES, power, strict=True):
+        counts = pd.DataFrame(data[name].transpose(D.TIME, D.SECTOR).values.astype(np.float64))
+        mean = counts.rolling(12, min_periods=1).mean().ffill().bfill().to_numpy()
+        ratio = np.where(np.isfinite(mean[-1]), mean[-1] / mean, 1.0)
+        out.append(np.nan_to_num(ratio, nan=1.0) ** p)
+    weights: FloatArray = np.concatenate(out, axis=1)
+    return weights
 
 
 def model_coords(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarray]:
@@ -291,6 +344,7 @@ def walk_levels(
     *,
     slope: FloatArray | None = None,
     persistence: FloatArray | None = None,
+    scale: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Roll the latent log levels ``n_steps`` months on from ``last`` (NumPy only).
 
@@ -298,9 +352,10 @@ def walk_levels(
     sample axes; ``sd``, ``common_share`` and ``correlation`` are as in
     :func:`innovations`, with the same leading axes. Under the integrated AR(1), give
     ``persistence`` ``(..., 2 J)`` and the increment ``slope`` ``(..., 1, 2 J)`` the
-    walk carries on from. Returns the levels and the increments of steps ``1..n``, each
-    ``(..., n_steps, 2 J)``: the simulator, the prior predictive and the forecast all
-    walk this way.
+    walk carries on from; ``scale`` ``(n_steps, 2 J)`` multiplies each step's
+    innovations (:func:`count_weights`). Returns the levels and the increments of steps
+    ``1..n``, each ``(..., n_steps, 2 J)``: the simulator, the prior predictive and the
+    forecast all walk this way.
 
     Examples
     --------
@@ -320,6 +375,8 @@ def walk_levels(
         rng.normal(size=(*lead, n_steps, 2, n_sector)),
         np,
     ).reshape(*lead, n_steps, 2 * n_sector)
+    if scale is not None:
+        steps = steps * scale
     if persistence is not None:
         if slope is None:
             raise ValueError("walk_levels: the integrated AR(1) needs the last increment")
@@ -498,6 +555,7 @@ def state_space(
     start_sd: float,
     persistence: Tensor | None = None,
     matching: Matching | None = None,
+    weights: Tensor | None = None,
     xp: Any,
 ) -> StateSpace:
     """Write the vacancy model, given its parameters, as a linear-Gaussian state space.
@@ -509,7 +567,9 @@ def state_space(
     sector)`` are the seasonal and shock terms, ``log_start`` ``(2 J,)`` the start
     values, ``cov`` the innovation covariance, ``obs_sd`` ``(series, sector)`` the
     observation noise and ``persistence`` ``(series,)`` the increments' AR(1)
-    coefficient. One draw's NumPy arrays or the graph's tensors (``xp``).
+    coefficient. ``weights`` ``(time, 2 J)`` scale each month's innovations
+    (:func:`count_weights`; ``None``: constant). One draw's NumPy arrays or the graph's
+    tensors (``xp``).
 
     Examples
     --------
@@ -564,7 +624,14 @@ def state_space(
         hires_offset = log_hires(xp.zeros(()), effects, a, matching.scale)
         offset = xp.concatenate([offset, hires_offset], axis=1)
         obs_var = xp.concatenate([obs_var, matching.sd**2 * xp.ones(n_sector)])
-    return StateSpace(offset, design, obs_var, transition, noise, start_mean, start_noise)
+    scale = None
+    if weights is not None:
+        # The increments of the integrated AR(1) share the level's scaled innovation.
+        parts = [weights] if persistence is None else [weights, weights]
+        if matching is not None:
+            parts.append(xp.ones((weights.shape[0], n // 2)))
+        scale = xp.concatenate(parts, axis=1) if len(parts) > 1 else weights
+    return StateSpace(offset, design, obs_var, transition, noise, start_mean, start_noise, scale)
 
 
 def observations(arrays: dict[str, Any], xp: Any) -> tuple[Any, Any]:
@@ -646,6 +713,7 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
             start_sd=p.start_sd,
             persistence=persistence,
             matching=matching,
+            weights=box.get("innovation_weight"),
             xp=pt,
         )
         y, mask = observations(box, pt)

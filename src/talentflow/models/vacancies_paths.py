@@ -83,6 +83,7 @@ def draw_models(
                 start_sd=config.priors.start_sd,
                 persistence=flat.get(D.INCREMENT_PERSISTENCE, [None] * n_sample)[i],
                 matching=matching,
+                weights=arrays.get("innovation_weight"),
                 xp=np,
             )
         )

@@ -4,11 +4,13 @@ The vacancy model's dynamics were chosen here, on cutoffs every 6 months from 20
 to 2014-07 (before the test cutoffs of ``jolts.py``), with the same window, draws and
 horizon: each candidate ``trend`` and the statsmodels baselines, scored by mean CRPS
 and 80% coverage over horizons 6-12. So is whether to name the 2008-09 recession, which
-lies in every validation window, as a shock that builds up to its trough.
+lies in every validation window, as a shock that builds up to its trough, and each
+series' ``innovation_count_power`` (0 or 0.5, chosen by that series' CRPS).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, get_args
 
 import pandas as pd
@@ -28,14 +30,13 @@ from jolts import (
 from talentflow._typing import VacancyTrend
 
 CUTOFFS = pd.date_range("2010-01-01", "2014-07-01", freq="6MS")
+#: Exponents ``innovation_count_power`` (vacancies, job seekers) tried with the recession.
+COUNT_POWERS = ((0.0, 0.5), (0.5, 0.5))
 
 
-def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
-    """Backtest each candidate dynamics and baseline; ``None`` when the data are absent."""
-    data = load_panel("jolts_validation")
-    if data is None:
-        return None
-    models = {
+def candidates() -> dict[str, Callable[[pd.Timestamp], Any]]:
+    """Each candidate vacancy model, a factory of the cutoff, by its label."""
+    models: dict[str, Callable[[pd.Timestamp], Any]] = {
         f'VacancyModel (trend="{trend}")': lambda cutoff, trend=trend: vacancy_model(
             cutoff, (), trend=trend
         )
@@ -44,6 +45,20 @@ def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
     models['VacancyModel (trend="local_level", recession shock)'] = lambda cutoff: vacancy_model(
         cutoff, (RECESSION,)
     )
+    for power in COUNT_POWERS:
+        label = f"VacancyModel (recession shock, innovation_count_power={power})"
+        models[label] = lambda cutoff, power=power: vacancy_model(
+            cutoff, (RECESSION,), innovation_count_power=power
+        )
+    return models
+
+
+def run_skill(seed: int) -> tuple[dict[str, Any], str] | None:
+    """Backtest each candidate dynamics and baseline; ``None`` when the data are absent."""
+    data = load_panel("jolts_validation")
+    if data is None:
+        return None
+    models = candidates()
     scores = backtests(data, CUTOFFS, seed, models)
     rows = {label: headline(scores[label]) for label in [*models, *BASELINES]}
     result = {"cutoffs": len(CUTOFFS), "window_months": WINDOW, "fit": FIT, "models": rows}
@@ -57,7 +72,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"80% coverage over horizons 6-12. The vacancy model trains on {training(r)}, "
         "without a shock or with the recession "
         f"({RECESSION.start} to {RECESSION.peak}, NBER dates) as one that builds up to its "
-        "trough; the baselines on the whole history.",
+        "trough, and with the recession and each series' innovation sd scaled by its "
+        "count (`innovation_count_power`); the baselines on the whole history.",
         "",
         *headline_table(r["models"]),
         "",

@@ -3,7 +3,8 @@
 Scaling vacancies, job seekers and hires by one factor (counting in persons instead
 of thousands) shifts every latent log level by the same amount, so the posterior is
 unchanged and tightness (a ratio) stays exactly where it was; relabelling sectors
-permutes the posterior. The density is the compiled sampler's (the Kalman filter's);
+permutes the posterior. Both hold with count-scaled innovations too (their weights are
+ratios of counts). The density is the compiled sampler's (the Kalman filter's);
 the paths are those a fit draws after sampling.
 """
 
@@ -22,7 +23,10 @@ from tests.conftest import one_draw
 
 N_T, N_S = 14, 3
 SHOCK = tf.Shock(name="s", start="2015-06", peak="2015-08")
-CONFIGS = [tf.VacancyConfig(shocks=(SHOCK,), trend=t) for t in ("local_level", "integrated_ar1")]
+CONFIGS = [
+    *(tf.VacancyConfig(shocks=(SHOCK,), trend=t) for t in ("local_level", "integrated_ar1")),
+    tf.VacancyConfig(shocks=(SHOCK,), innovation_count_power=(0.5, 1.0)),
+]
 #: The posterior variables the latent paths depend on.
 PARAMETERS = (
     "innovation_sd",
@@ -46,7 +50,11 @@ def _panel(seed: int):
     return data
 
 
-@pytest.fixture(scope="module", params=CONFIGS, ids=lambda c: c.trend)
+@pytest.fixture(
+    scope="module",
+    params=CONFIGS,
+    ids=lambda c: c.trend + ("-count-scaled" if any(c.innovation_count_power) else ""),
+)
 def compiled(request):
     config = request.param
     model = remove_value_transforms(build_vacancy_model(_panel(0), config))

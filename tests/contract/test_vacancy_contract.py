@@ -262,9 +262,9 @@ def test_count_scaled_innovations_in_the_prior_the_fit_and_a_reload(tmp_path):
     prior = model.sample_prior_predictive(data, draws=400, random_seed=4).prior.to_dataset()
     # The month-t step's sd is innovation_sd x (c[T] / c[t]) ** p, c the 12-month mean.
     mean = data.job_seekers.rolling(time=12, min_periods=1).mean()
-    weight = xr.concat(
-        [xr.ones_like(mean), mean.isel(time=-1) / mean], dim="series"
-    ).assign_coords(series=["vacancies", "job_seekers"])
+    weight = xr.concat([xr.ones_like(mean), mean.isel(time=-1) / mean], dim="series").assign_coords(
+        series=["vacancies", "job_seekers"]
+    )
     assert float(weight.min()) < 0.4
     steps = prior.trend.diff("time", label="lower") / prior.innovation_sd
     mean_z, sd_z = _standardised(steps / weight.isel(time=slice(0, -1)))

@@ -8,9 +8,9 @@ import pytest
 
 import talentflow as tf
 from talentflow.models.vacancies_graph import (
+    count_weights,
     damped_paths,
     innovation_covariance,
-    count_weights,
     innovations,
     model_arrays,
 )

@@ -251,15 +251,18 @@ def test_prior_predictive_walks_the_model_from_its_priors(vacancy_config):
     xr.testing.assert_identical(again.prior_predictive, tree.prior_predictive)
 
 
-def test_count_scaled_innovations_in_the_prior_the_fit_and_a_reload(tmp_path):
+def test_count_scaled_innovations_and_noise_in_the_prior_the_fit_and_a_reload(tmp_path):
     data = vacancy_panel(3).drop_vars("hires")
-    # Job seekers fall about fourfold, so their innovations grow as they go.
+    # Job seekers fall about fourfold, so their innovations and noise grow as they go.
     fall = xr.DataArray(np.exp(-np.linspace(0.0, 1.4, data.sizes["time"])), dims="time")
     data["job_seekers"] = data.job_seekers * fall
     before = data.copy(deep=True)
-    config = tf.VacancyConfig(seasonal=False, innovation_count_power=(0.0, 1.0))
+    config = tf.VacancyConfig(
+        seasonal=False, innovation_count_power=(0.0, 1.0), observation_count_power=(0.0, 1.0)
+    )
     model = tf.VacancyModel(config)
-    prior = model.sample_prior_predictive(data, draws=400, random_seed=4).prior.to_dataset()
+    tree = model.sample_prior_predictive(data, draws=400, random_seed=4)
+    prior = tree.prior.to_dataset()
     # The month-t step's sd is innovation_sd x (c[T] / c[t]) ** p, c the 12-month mean.
     mean = data.job_seekers.rolling(time=12, min_periods=1).mean()
     weight = xr.concat([xr.ones_like(mean), mean.isel(time=-1) / mean], dim="series").assign_coords(
@@ -274,6 +277,23 @@ def test_count_scaled_innovations_in_the_prior_the_fit_and_a_reload(tmp_path):
     assert float(early) < 0.6  # unscaled, the early steps would be standard normal too
     fitted = model.fit(data, random_seed=2, **QUICK)
     xr.testing.assert_identical(data, before)
+    # The noise around the levels has sd observation_sd x the same weight, in the prior
+    # predictive and the posterior predictive alike.
+    replicas = [
+        (prior, tree.prior_predictive.to_dataset()),
+        (
+            fitted.posterior_.posterior.to_dataset(),
+            fitted.sample_posterior_predictive(random_seed=1).posterior_predictive.to_dataset(),
+        ),
+    ]
+    for draws, rep in replicas:
+        noise = xr.concat(
+            [np.log(rep[s]) - np.log(draws["level"].sel(series=s)) for s in weight.series.values],
+            dim="series",
+        )
+        mean_z, sd_z = _standardised(noise / (draws.observation_sd * weight))
+        assert abs(mean_z) < 0.1
+        assert 0.93 < sd_z < 1.07
     fc = fitted.forecast(4, random_seed=0).predictions
     loaded = tf.VacancyModel.load(fitted.save(tmp_path / "v.zarr"))
     assert loaded.config == config

@@ -32,11 +32,13 @@ N_TIME = 7
 def _model(rng: np.random.Generator, scaled: bool = False) -> StateSpace:
     """Three states driven by two disturbances, four observed cells mixing them.
 
-    ``scaled``: each month's disturbances get their own known scale per state.
+    ``scaled``: each month's disturbances and observation noise get their own known
+    scale per state and per cell.
     """
     transition = np.array([[1.0, 0.7, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, 0.9]])
     noise = rng.normal(scale=0.3, size=(3, 2))
     scale = rng.uniform(0.3, 3.0, size=(N_TIME, 3)) if scaled else None
+    obs_scale = rng.uniform(0.3, 3.0, size=(N_TIME, 4)) if scaled else None
     return StateSpace(
         offset=rng.normal(size=(N_TIME, 4)),
         design=rng.normal(size=(4, 3)),
@@ -46,6 +48,7 @@ def _model(rng: np.random.Generator, scaled: bool = False) -> StateSpace:
         start_mean=rng.normal(size=3),
         start_noise=np.tril(rng.normal(scale=0.5, size=(3, 3))) + np.eye(3),
         noise_scale=scale,
+        obs_scale=obs_scale,
     )
 
 
@@ -67,7 +70,8 @@ def _dense(model: StateSpace) -> tuple[np.ndarray, np.ndarray]:
     joint_load = np.vstack([x_load, design @ x_load])
     cov = joint_load @ joint_load.T
     m = model.design.shape[0]
-    cov[N_TIME * k :, N_TIME * k :] += np.diag(np.tile(model.obs_var, N_TIME))
+    obs_scale = np.ones((N_TIME, m)) if model.obs_scale is None else model.obs_scale
+    cov[N_TIME * k :, N_TIME * k :] += np.diag((model.obs_var * obs_scale**2).ravel())
     x_mean = np.concatenate(mean)
     y_mean = design @ x_mean + model.offset.ravel()
     assert y_mean.shape == (N_TIME * m,)
@@ -172,6 +176,7 @@ def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free, p
         trend=trend,
         returns_to_scale="free" if free else "constant",
         innovation_count_power=power,
+        observation_count_power=power[::-1],
     )
     model = build_vacancy_model(data, config)
     names = [n for n in stored_variables(config, with_hires=True) if n in model.named_vars]

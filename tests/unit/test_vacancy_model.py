@@ -28,6 +28,8 @@ from tests.conftest import QUICK, SHARED_DATA
         ({"innovation_count_power": (0.0, float("nan"))}, "innovation_count_power must be"),
         ({"innovation_count_power": (True, 0.5)}, "innovation_count_power must be a pair"),
         ({"innovation_count_power": [0.0, 0.5]}, "innovation_count_power must be a pair"),
+        ({"observation_count_power": (0.0, -0.5)}, "observation_count_power must be a pair"),
+        ({"observation_count_power": (0.5, "1")}, "observation_count_power must be a pair"),
         ({"shocks": (tf.Shock(name="a", start="2020-01"),) * 2}, "unique"),
         ({"shocks": (tf.Shock(name="a", start="2020-01", variables=("vacancies",)),)}, "scenarios"),
     ],
@@ -45,6 +47,7 @@ def test_config_round_trips_through_its_dict():
         trend="local_level",
         returns_to_scale="free",
         innovation_count_power=(0.0, 0.5),
+        observation_count_power=(0.5, 0.5),
     )
     assert from_dict(tf.VacancyConfig, to_dict(cfg)) == cfg
 

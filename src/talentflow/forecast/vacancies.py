@@ -17,6 +17,7 @@ from talentflow.models.vacancies_graph import (
     VacancyConfig,
     effect_terms,
     log_hires,
+    model_arrays,
     stationary_increment,
     walk_levels,
 )
@@ -185,7 +186,8 @@ def replicate_vacancies(
     post = fit[D.POSTERIOR].to_dataset()
     rng = as_generator(random_seed)
     log_level = np.log(sample_draws(post, D.LEVEL, D.TIME, *_CELL))
-    replicas = replicate_series(post, log_level, rng)
+    arrays = model_arrays(fit[D.OBSERVED_DATA].to_dataset(), config)
+    replicas = replicate_series(post, log_level, rng, arrays.get("observation_weight"))
     if D.MATCHING_ELASTICITY in post:
         log_eff = np.log(sample_draws(post, D.MATCHING_EFFICIENCY, D.TIME, D.SECTOR))
         replicas |= replicate_hires(post, config, log_level, log_eff, rng)
@@ -277,7 +279,7 @@ def prior_paths(
         paths[D.MATCHING_EFFICIENCY] = ((*D.SAMPLE_DIMS, D.TIME, D.SECTOR), np.exp(log_eff))
     coords = {D.TIME: times, D.SERIES: list(SERIES), D.SECTOR: data[D.SECTOR].values}
     prior = prior.assign_coords(coords).assign(paths)
-    replicas = replicate_series(prior, log_level, rng)
+    replicas = replicate_series(prior, log_level, rng, arrays.get("observation_weight"))
     if D.MATCHING_ELASTICITY in prior:
         replicas |= replicate_hires(prior, config, log_level, log_eff, rng)
     sample = {d: prior[d].values for d in D.SAMPLE_DIMS}
@@ -292,15 +294,22 @@ def prior_paths(
 
 
 def replicate_series(
-    post: xr.Dataset, log_level: FloatArray, rng: np.random.Generator
+    post: xr.Dataset,
+    log_level: FloatArray,
+    rng: np.random.Generator,
+    weights: FloatArray | None = None,
 ) -> dict[str, tuple[tuple[str, ...], FloatArray]]:
     """Draw what the data would show: ``vacancies`` and ``job_seekers`` with noise.
 
     ``log_level`` holds the latent log levels ``(chain, draw, time, series, sector)``
-    and ``post`` the draws of ``observation_sd``; returns the two series as
-    ``(dims, values)`` pairs over ``(chain, draw, time, sector)``.
+    and ``post`` the draws of ``observation_sd``, which ``weights`` ``(time, 2 J)``
+    scale month by month when given (the model arrays' ``observation_weight``);
+    returns the two series as ``(dims, values)`` pairs over ``(chain, draw, time,
+    sector)``.
     """
     noise = sample_draws(post, D.OBSERVATION_SD, *_CELL)[:, :, None]
+    if weights is not None:
+        noise = noise * weights.reshape(log_level.shape[2:])
     observed = np.exp(log_level + noise * rng.normal(size=log_level.shape))
     cell2 = (*D.SAMPLE_DIMS, D.TIME, D.SECTOR)
     return {D.VACANCIES: (cell2, observed[..., 0, :]), D.JOB_SEEKERS: (cell2, observed[..., 1, :])}

@@ -7,9 +7,10 @@ the states integrated out (a PyTensor graph, for NUTS), and after sampling
 posterior draw's parameters (NumPy, batched over draws). Both run the one filter step
 of :func:`_filter_step`.
 
-The model is ``y[t] = Z x[t] + d[t] + e[t]`` with ``e[t] ~ N(0, diag(r))`` and
-``x[t + 1] = T x[t] + diag(s[t]) N n[t]`` with ``n[t] ~ N(0, I)`` and ``s[t]`` a known
-scale of each state's disturbance (1 unless given); ``x[0] ~ N(a0, S0 S0')``. Cells
+The model is ``y[t] = Z x[t] + d[t] + e[t]`` with ``e[t] ~ N(0, diag(r g[t]^2))`` and
+``x[t + 1] = T x[t] + diag(s[t]) N n[t]`` with ``n[t] ~ N(0, I)``, where ``g[t]`` and
+``s[t]`` are known scales of each cell's observation noise and each state's disturbance
+(1 unless given); ``x[0] ~ N(a0, S0 S0')``. Cells
 of ``y`` with a zero ``mask`` are not observed: their row of ``Z`` is dropped, which is
 exact (the filter never sees them).
 """
@@ -56,7 +57,10 @@ class StateSpace:
         A square root ``S0`` of the first month's state covariance.
     noise_scale : (time, k) or None
         Known scale ``s[t]`` of each state's disturbance from month ``t`` to ``t + 1``
-        (``None``: 1 throughout, the time-invariant model).
+        (``None``: 1 throughout).
+    obs_scale : (time, m) or None
+        Known scale ``g[t]`` of each cell's observation noise sd in month ``t``
+        (``None``: 1 throughout).
 
     Examples
     --------
@@ -74,6 +78,7 @@ class StateSpace:
     start_mean: Any
     start_noise: Any
     noise_scale: Any = None
+    obs_scale: Any = None
 
     @property
     def n_states(self) -> int:
@@ -104,6 +109,16 @@ def _scaled(state_cov: Any, scale: Any) -> Any:
     if scale is None:
         return state_cov
     return scale[..., :, None] * state_cov * scale[..., None, :]
+
+
+def _scaled_var(obs_var: Any, scale: Any) -> Any:
+    """Return the variances ``r scale^2`` (``scale`` ``None``: ``r``)."""
+    return obs_var if scale is None else obs_var * scale**2
+
+
+def _at(scale: Any, t: int) -> Any:
+    """Return month ``t`` of a ``(..., time, n)`` scale, or ``None``."""
+    return None if scale is None else scale[..., t, :]
 
 
 def _swap(x: Any) -> Any:
@@ -194,14 +209,15 @@ def kalman_loglik(
     where = [unique.index(m) for m in matrices]
 
     sequences = [pt.as_tensor(y), pt.as_tensor(mask), pt.as_tensor(model.offset)]
-    scaled = model.noise_scale is not None
-    if scaled:
-        sequences.append(pt.as_tensor(model.noise_scale))
+    scales = [model.noise_scale, model.obs_scale]
+    sequences += [pt.as_tensor(x) for x in scales if x is not None]
+    n_seq = len(sequences)
 
     def step(*args: Tensor) -> Any:
         y_t, m_t, d_t = args[:3]
-        s_t = args[3] if scaled else None
-        a, p, *inner = args[3 + scaled :]
+        given = iter(args[3:n_seq])
+        s_t, g_t = (None if x is None else next(given) for x in scales)
+        a, p, *inner = args[n_seq:]
         design, obs_var, transition, state_cov = (inner[i] for i in where)
         if identity_transition:
             transition = None
@@ -212,7 +228,7 @@ def kalman_loglik(
             a,
             p,
             design,
-            obs_var,
+            _scaled_var(obs_var, g_t),
             transition,
             _scaled(state_cov, s_t),
             xp=pt,
@@ -255,9 +271,9 @@ def _run_filter(y: FloatArray, mask: FloatArray, model: StateSpace) -> _Filtered
             a,
             p,
             model.design,
-            model.obs_var,
+            _scaled_var(model.obs_var, _at(model.obs_scale, t)),
             model.transition,
-            _scaled(state_cov, None if model.noise_scale is None else model.noise_scale[..., t, :]),
+            _scaled(state_cov, _at(model.noise_scale, t)),
             xp=np,
             cholesky=np.linalg.cholesky,
             solve_lower=np.linalg.solve,
@@ -348,9 +364,11 @@ def _simulate_chunk(
         drawn.append(x)
         shock = (model.noise @ rng.normal(size=(n, model.noise.shape[-1], 1)))[..., 0]
         if model.noise_scale is not None:
-            shock = model.noise_scale[:, t] * shock
+            shock = _at(model.noise_scale, t) * shock
         x = (model.transition @ x[..., None])[..., 0] + shock
     states = np.stack(drawn, axis=1)
     noise = rng.normal(size=(n, n_time, model.obs_var.shape[-1])) * np.sqrt(model.obs_var)[:, None]
+    if model.obs_scale is not None:
+        noise = noise * model.obs_scale
     fake = (model.design[:, None] @ states[..., None])[..., 0] + noise
     return states + smoothed_states(y - fake, np.broadcast_to(mask, fake.shape), model)

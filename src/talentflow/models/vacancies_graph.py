@@ -130,6 +130,12 @@ class VacancyConfig:
         at the end of the data and forecasts keep it. ``0`` (the default) is a constant
         sd; ``0.5`` is the rate of survey sampling error, whose relative size grows as
         the square root of the count's fall. Each in ``[0, 1]``.
+    observation_count_power : tuple of float
+        The same for each series' observation noise: its sd in month ``t`` is
+        ``observation_sd x (c[T] / c[t]) ** p``, so ``observation_sd`` is the noise at
+        the end of the data, which forecasts draw. ``0.5`` matches the sampling error
+        of a survey count, whose relative sd grows as the square root of the count's
+        fall. Each in ``[0, 1]``.
     returns_to_scale : {"constant", "free"}
         Matching function ``hires = efficiency x V^a x U^(1-a)`` (constant) or
         ``V^a x U^(r-a)`` with ``r`` estimated (free).
@@ -148,6 +154,7 @@ class VacancyConfig:
     trend: VacancyTrend = "local_level"
     seasonal: bool = True
     innovation_count_power: tuple[float, float] = (0.0, 0.0)
+    observation_count_power: tuple[float, float] = (0.0, 0.0)
     returns_to_scale: ReturnsToScale = "constant"
     priors: VacancyPriors = field(default_factory=VacancyPriors)
 
@@ -160,19 +167,23 @@ class VacancyConfig:
             )
         if not isinstance(self.seasonal, bool):
             raise ConfigError(f"seasonal must be True or False, got {self.seasonal!r}")
-        power = self.innovation_count_power
-        if (
-            not isinstance(power, tuple)
-            or len(power) != len(SERIES)
-            or not all(
-                isinstance(x, int | float) and not isinstance(x, bool) and 0.0 <= x <= 1.0
-                for x in power
-            )
-        ):
-            raise ConfigError(
-                "innovation_count_power must be a pair of numbers in [0, 1] (vacancies, "
-                f"job seekers), got {power!r}"
-            )
+        for name in ("innovation_count_power", "observation_count_power"):
+            _check_power(name, getattr(self, name))
+
+
+def _check_power(name: str, power: object) -> None:
+    """Raise a :class:`ConfigError` naming ``name`` unless ``power`` is a pair in [0, 1]."""
+    if (
+        not isinstance(power, tuple)
+        or len(power) != len(SERIES)
+        or not all(
+            isinstance(x, int | float) and not isinstance(x, bool) and 0.0 <= x <= 1.0
+            for x in power
+        )
+    ):
+        raise ConfigError(
+            f"{name} must be a pair of numbers in [0, 1] (vacancies, job seekers), got {power!r}"
+        )
 
 
 def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:
@@ -246,11 +257,13 @@ def model_arrays(data: xr.Dataset, config: VacancyConfig) -> dict[str, np.ndarra
         arrays["shock_timing"] = shock_timing(config.shocks, months)
     if any(config.innovation_count_power):
         arrays["innovation_weight"] = count_weights(data, config.innovation_count_power)
+    if any(config.observation_count_power):
+        arrays["observation_weight"] = count_weights(data, config.observation_count_power)
     return arrays
 
 
 def count_weights(data: xr.Dataset, power: tuple[float, float]) -> FloatArray:
-    """Scale of each month's innovation sd, ``(c[T] / c[t]) ** p``, shape ``(time, 2 J)``.
+    """Scale of each month's innovation or noise sd, ``(c[T] / c[t]) ** p``, ``(time, 2 J)``.
 
     ``c[t]`` is the mean of a series' observed counts over the twelve months to ``t``
     (fewer at the start; carried forward over a gap), so the month-``t`` scale uses no
@@ -556,6 +569,7 @@ def state_space(
     persistence: Tensor | None = None,
     matching: Matching | None = None,
     weights: Tensor | None = None,
+    obs_weights: Tensor | None = None,
     xp: Any,
 ) -> StateSpace:
     """Write the vacancy model, given its parameters, as a linear-Gaussian state space.
@@ -567,9 +581,9 @@ def state_space(
     sector)`` are the seasonal and shock terms, ``log_start`` ``(2 J,)`` the start
     values, ``cov`` the innovation covariance, ``obs_sd`` ``(series, sector)`` the
     observation noise and ``persistence`` ``(series,)`` the increments' AR(1)
-    coefficient. ``weights`` ``(time, 2 J)`` scale each month's innovations
-    (:func:`count_weights`; ``None``: constant). One draw's NumPy arrays or the graph's
-    tensors (``xp``).
+    coefficient. ``weights`` and ``obs_weights`` ``(time, 2 J)`` scale each month's
+    innovations and observation noise (:func:`count_weights`; ``None``: constant). One
+    draw's NumPy arrays or the graph's tensors (``xp``).
 
     Examples
     --------
@@ -631,7 +645,12 @@ def state_space(
         if matching is not None:
             parts.append(xp.ones((weights.shape[0], n // 2)))
         scale = xp.concatenate(parts, axis=1) if len(parts) > 1 else weights
-    return StateSpace(offset, design, obs_var, transition, noise, start_mean, start_noise, scale)
+    obs_scale = obs_weights
+    if obs_weights is not None and matching is not None:  # hires keep a constant noise
+        obs_scale = xp.concatenate([obs_weights, xp.ones((obs_weights.shape[0], n // 2))], axis=1)
+    return StateSpace(
+        offset, design, obs_var, transition, noise, start_mean, start_noise, scale, obs_scale
+    )
 
 
 def observations(arrays: dict[str, Any], xp: Any) -> tuple[Any, Any]:
@@ -714,6 +733,7 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
             persistence=persistence,
             matching=matching,
             weights=box.get("innovation_weight"),
+            obs_weights=box.get("observation_weight"),
             xp=pt,
         )
         y, mask = observations(box, pt)

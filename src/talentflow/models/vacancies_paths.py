@@ -84,6 +84,7 @@ def draw_models(
                 persistence=flat.get(D.INCREMENT_PERSISTENCE, [None] * n_sample)[i],
                 matching=matching,
                 weights=arrays.get("innovation_weight"),
+                obs_weights=arrays.get("observation_weight"),
                 xp=np,
             )
         )

@@ -108,26 +108,31 @@ def training(r: dict[str, Any]) -> str:
     )
 
 
-def headline_table(models: dict[str, Any]) -> list[str]:
-    """Markdown rows of :func:`headline` for each model."""
-    lines = [
-        "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | "
-        "80% coverage job seekers | fits: lowest bulk ESS, median (worst) | fits: R-hat "
-        "up to | fits: divergences |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+def headline_table(models: dict[str, Any], span: str = "h6_12") -> list[str]:
+    """Markdown rows of :func:`headline` over horizons ``span`` for each model that has
+    it; the fits' checks with the horizons 6-12."""
+    fits = span == "h6_12"
+    head = "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | 80% coverage "
+    head += "job seekers |"
+    if fits:
+        head += " fits: lowest bulk ESS, median (worst) | fits: R-hat up to | fits: divergences |"
+    lines = [head, "|---|---|---|---|---|" + "---|---|---|" * fits]
     for label, m in models.items():
-        c, k, f = m["crps_h6_12"], m["coverage_80_h6_12"], m["fits"]
-        checks = (
-            f"{f['min_ess_bulk_median']:.0f} ({f['min_ess_bulk_lowest']:.0f}) | "
-            f"{f['max_rhat']:.2f} | {f['divergences']}"
-            if f
-            else "- | - | -"
-        )
-        lines.append(
+        if f"crps_{span}" not in m:
+            continue
+        c, k, f = m[f"crps_{span}"], m[f"coverage_80_{span}"], m["fits"]
+        row = (
             f"| {label} | {c['vacancies']:.1f} | {c['job_seekers']:.1f} | "
-            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} | {checks} |"
+            f"{k['vacancies']:.0%} | {k['job_seekers']:.0%} |"
         )
+        if fits:
+            row += (
+                f" {f['min_ess_bulk_median']:.0f} ({f['min_ess_bulk_lowest']:.0f}) | "
+                f"{f['max_rhat']:.2f} | {f['divergences']} |"
+                if f
+                else " - | - | - |"
+            )
+        lines.append(row)
     return lines
 
 

@@ -638,19 +638,28 @@ def state_space(
         hires_offset = log_hires(xp.zeros(()), effects, a, matching.scale)
         offset = xp.concatenate([offset, hires_offset], axis=1)
         obs_var = xp.concatenate([obs_var, matching.sd**2 * xp.ones(n_sector)])
-    scale = None
+    # Matching efficiency's walk and hires' noise are not scaled; the increments of the
+    # integrated AR(1) share the level's scaled innovation.
+    n_unscaled = None if matching is None else n // 2
+    scale = obs_scale = None
     if weights is not None:
-        # The increments of the integrated AR(1) share the level's scaled innovation.
-        parts = [weights] if persistence is None else [weights, weights]
-        if matching is not None:
-            parts.append(xp.ones((weights.shape[0], n // 2)))
-        scale = xp.concatenate(parts, axis=1) if len(parts) > 1 else weights
-    obs_scale = obs_weights
-    if obs_weights is not None and matching is not None:  # hires keep a constant noise
-        obs_scale = xp.concatenate([obs_weights, xp.ones((obs_weights.shape[0], n // 2))], axis=1)
+        copies = 1 if persistence is None else 2
+        scale = _scale_columns([weights] * copies, n_unscaled, xp)
+    if obs_weights is not None:
+        obs_scale = _scale_columns([obs_weights], n_unscaled, xp)
     return StateSpace(
         offset, design, obs_var, transition, noise, start_mean, start_noise, scale, obs_scale
     )
+
+
+def _scale_columns(parts: list[Tensor], n_ones: Any, xp: Any) -> Tensor:
+    """Join per-month scales ``(time, .)`` column-wise, then ``n_ones`` columns of 1.
+
+    ``n_ones`` is ``None`` (no such columns), a number or, in the graph, a symbolic size.
+    """
+    if n_ones is not None:
+        parts = [*parts, xp.ones((parts[0].shape[0], n_ones))]
+    return parts[0] if len(parts) == 1 else xp.concatenate(parts, axis=1)
 
 
 def observations(arrays: dict[str, Any], xp: Any) -> tuple[Any, Any]:

@@ -63,8 +63,7 @@ def vacancy_model(
 
 
 def headline(scores: xr.Dataset) -> dict[str, Any]:
-    """Mean CRPS and 80% coverage over horizons 6-12 and 1-12, all cutoffs and sectors;
-    the fits' checks."""
+    """Mean CRPS and 80% coverage at horizons 6-12 and 1-12 (all cutoffs, sectors); fits."""
     over = ["cutoff", "sector", "horizon"]
     late = summarize(scores.sel(horizon=LATE), over=over)
     every = summarize(scores, over=over)
@@ -109,8 +108,7 @@ def training(r: dict[str, Any]) -> str:
 
 
 def headline_table(models: dict[str, Any], span: str = "h6_12") -> list[str]:
-    """Markdown rows of :func:`headline` over horizons ``span`` for each model that has
-    it; the fits' checks with the horizons 6-12."""
+    """Markdown rows of :func:`headline` at horizons ``span`` (with the fits' checks at 6-12)."""
     fits = span == "h6_12"
     head = "| model | CRPS vacancies | CRPS job seekers | 80% coverage vacancies | 80% coverage "
     head += "job seekers |"

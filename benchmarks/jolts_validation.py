@@ -18,7 +18,9 @@ from typing import Any, get_args
 import pandas as pd
 from jolts import (
     BASELINES,
+    COUNT_POWER,
     FIT,
+    OBSERVATION_POWER,
     RECESSION,
     WINDOW,
     backtests,
@@ -34,8 +36,6 @@ from talentflow._typing import VacancyTrend
 CUTOFFS = pd.date_range("2010-01-01", "2014-07-01", freq="6MS")
 #: Exponents ``innovation_count_power`` (vacancies, job seekers) tried with the recession.
 COUNT_POWERS = ((0.0, 0.5), (0.5, 0.5))
-#: ``observation_count_power`` tried with the recession and the chosen innovation scaling.
-OBSERVATION_POWER = (0.0, 0.5)
 
 
 def candidates() -> dict[str, Callable[[pd.Timestamp], Any]]:
@@ -54,15 +54,16 @@ def candidates() -> dict[str, Callable[[pd.Timestamp], Any]]:
         models[label] = lambda cutoff, power=power: vacancy_model(
             cutoff, (RECESSION,), innovation_count_power=power
         )
-    chosen = COUNT_POWERS[0]
+    # The job seekers' observation noise scaled too, on top of the chosen innovations:
+    # the configuration ``jolts.py`` tests.
     label = (
-        f"VacancyModel (recession shock, innovation_count_power={chosen}, "
+        f"VacancyModel (recession shock, innovation_count_power={COUNT_POWER}, "
         f"observation_count_power={OBSERVATION_POWER})"
     )
     models[label] = lambda cutoff: vacancy_model(
         cutoff,
         (RECESSION,),
-        innovation_count_power=chosen,
+        innovation_count_power=COUNT_POWER,
         observation_count_power=OBSERVATION_POWER,
     )
     return models

@@ -20,7 +20,14 @@ PYTHON = os.environ.get("TALENTFLOW_PYTHON") or (
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite: unit, property, contract, recovery and doctests."""
+    """Run the whole test suite: unit, property, contract, recovery and doctests.
+
+    Two pytest-xdist workers, each taking whole files: compiling the samplers is
+    single-threaded, so two workers halve the wall time on two cores, and a file's
+    tests share their worker's fitted fixtures and compiled samplers. Each worker
+    holds a few GiB, so the count stays at two on bigger machines; ``-- -n 0`` runs
+    in one process.
+    """
     session.install("-e", ".[test]")
     session.run(
         "pytest",
@@ -29,6 +36,10 @@ def tests(session: nox.Session) -> None:
         "tests",
         "-p",
         "no:cacheprovider",
+        "-n",
+        str(min(2, os.cpu_count() or 1)),
+        "--dist",
+        "loadfile",
         *session.posargs,
     )
 

@@ -30,3 +30,6 @@ TrendParameterization = Literal["auto", "non_centred"]
 
 #: Latent dynamics of the vacancy model's log levels.
 VacancyTrend = Literal["integrated_ar1", "local_level"]
+
+#: How a shock's effect fades after its peak (see ``docs/vacancies.md``).
+ShockFading = Literal["geometric", "slowing"]

@@ -1,4 +1,5 @@
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -249,6 +250,25 @@ def test_prior_predictive_walks_the_model_from_its_priors(vacancy_config):
     )
     again = model.sample_prior_predictive(data, draws=400, random_seed=3)
     xr.testing.assert_identical(again.prior_predictive, tree.prior_predictive)
+
+
+def test_slowing_shocks_in_the_prior_fade_by_their_drawn_decay_and_slowing(vacancy_config):
+    data = vacancy_panel(2).drop_vars("hires")
+    config = replace(vacancy_config, seasonal=False, shock_fading="slowing")
+    prior = tf.VacancyModel(config).sample_prior_predictive(data, draws=400, random_seed=5).prior
+    prior = prior.to_dataset()
+    assert prior.shock_slowing.dims == ("chain", "draw", "shock")
+    # HalfNormal(1): mean sqrt(2 / pi), about 0.8.
+    assert abs(float(prior.shock_slowing.mean()) - np.sqrt(2 / np.pi)) < 0.1
+    timing = shock_timing(config.shocks, month_numbers(data.time.values))
+    profile = shock_profile(timing, prior.shock_decay.values, prior.shock_slowing.values)
+    rest = prior.shock_effect * xr.DataArray(profile, dims=("chain", "draw", "shock", "time"))
+    diff = np.log(prior["level"]) - prior.trend
+    np.testing.assert_allclose(diff, rest.sum("shock").transpose(*diff.dims), atol=1e-10)
+    # Slower than geometric where the draws' slowing is large.
+    geometric = shock_profile(timing, prior.shock_decay.values)
+    assert (profile >= geometric * (1 - 1e-12)).all()
+    assert (profile[..., -1] > 2 * geometric[..., -1]).mean() > 0.5
 
 
 def test_count_scaled_innovations_and_noise_in_the_prior_the_fit_and_a_reload(tmp_path):

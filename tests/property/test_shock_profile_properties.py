@@ -43,3 +43,28 @@ def test_a_window_sees_the_profile_of_the_full_months(start, ramp, first, decay)
     full = shock_profile(shock_timing((shock,), MONTHS), np.array([decay]))
     window = shock_profile(shock_timing((shock,), MONTHS[first:]), np.array([decay]))
     np.testing.assert_array_equal(window, full[:, first:])
+
+
+@given(
+    decay=st.floats(0.01, 0.9),
+    slowing=st.floats(0.0, 5.0),
+    faster=st.floats(0.01, 5.0),
+)
+def test_a_slowing_decay_fades_by_decay_in_the_first_month_and_ever_more_slowly(
+    decay, slowing, faster
+):
+    timing = shock_timing((Shock(name="s", start="2000-01"),), MONTHS)
+    profile = shock_profile(timing, np.array([decay]), np.array([slowing]))[0]
+    geometric = shock_profile(timing, np.array([decay]))[0]
+    np.testing.assert_allclose(profile[:2], [1.0, 1.0 - decay])
+    retained = profile[1:] / profile[:-1]  # the share kept from one month to the next
+    assert (np.diff(retained) >= -1e-12).all()
+    # Never below the geometric profile, and more slowing leaves more of the shock.
+    assert (profile >= geometric * (1 - 1e-12)).all()
+    more = shock_profile(timing, np.array([decay]), np.array([slowing + faster]))[0]
+    assert (more >= profile * (1 - 1e-12)).all()
+    assert more[-1] > profile[-1]
+    # No slowing, or a vanishing one, is the geometric profile.
+    for tiny in (0.0, 1e-12):
+        flat = shock_profile(timing, np.array([decay]), np.array([tiny]))[0]
+        np.testing.assert_allclose(flat, geometric, rtol=1e-6, atol=1e-300)

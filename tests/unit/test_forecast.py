@@ -105,3 +105,55 @@ def test_not_fitted_errors():
         model.forecast(3, random_seed=1)
     assert not model.is_fitted
     assert "not fitted" in repr(model)
+
+
+def test_scenario_shocks_take_a_fitted_shocks_decay_and_slowing_together():
+    from talentflow.forecast.scenario import shock_draws
+
+    rng = np.random.default_rng(0)
+    n = 400
+    cell = ("series", "sector")
+    post = xr.Dataset(
+        {
+            "shock_effect": (("chain", "draw", "shock", *cell), rng.normal(size=(1, n, 2, 2, 3))),
+            "shock_decay": (("chain", "draw", "shock"), rng.uniform(0.1, 0.5, size=(1, n, 2))),
+            "shock_slowing": (("chain", "draw", "shock"), rng.uniform(0.5, 2.0, size=(1, n, 2))),
+            "shock_mean": (("chain", "draw", "shock", "series"), rng.normal(size=(1, n, 2, 2))),
+            "shock_sector_sd": (("chain", "draw"), np.full((1, n), 0.1)),
+        },
+        coords={"shock": ["a", "b"], "series": ["vacancies", "job_seekers"], "sector": list("xyz")},
+    )
+    fitted = (tf.Shock(name="a", start="2020-01"), tf.Shock(name="b", start="2021-01"))
+    scenario = tf.Scenario(
+        shocks=(
+            tf.Shock(name="like_b", start="2030-01", like="b"),
+            tf.Shock(name="own", start="2030-01", effect=0.2, decay=0.3),
+            tf.Shock(name="sized", start="2030-01", effect=0.2),
+            tf.Shock(name="pooled", start="2030-01"),
+        )
+    )
+    prior = tf.VacancyPriors().shock_decay
+    effect, decay, slowing = shock_draws(post, fitted, scenario, cell, prior, rng)
+    assert effect.shape == (1, n, 6, 2, 3)
+    assert slowing is not None
+    fit_decay, fit_slowing = post.shock_decay.values, post.shock_slowing.values
+    np.testing.assert_array_equal(decay[..., :2], fit_decay)
+    np.testing.assert_array_equal(slowing[..., :2], fit_slowing)
+    np.testing.assert_array_equal(decay[..., 2], fit_decay[..., 1])
+    np.testing.assert_array_equal(slowing[..., 2], fit_slowing[..., 1])
+    np.testing.assert_array_equal(effect[:, :, 2], post.shock_effect.values[:, :, 1])
+    # Its own decay: geometric.
+    np.testing.assert_array_equal(decay[..., 3], 0.3)
+    np.testing.assert_array_equal(slowing[..., 3], 0.0)
+    # A drawn fading is one fitted shock's pair in each draw, both shocks in some.
+    for k in (4, 5):
+        from_a = (decay[..., k] == fit_decay[..., 0]) & (slowing[..., k] == fit_slowing[..., 0])
+        from_b = (decay[..., k] == fit_decay[..., 1]) & (slowing[..., k] == fit_slowing[..., 1])
+        assert (from_a | from_b).all()
+        assert 0.3 < from_a.mean() < 0.7
+    # A geometric fit has no slowing.
+    _, geometric_decay, none = shock_draws(
+        post.drop_vars("shock_slowing"), fitted, scenario, cell, prior, rng
+    )
+    assert none is None
+    np.testing.assert_array_equal(geometric_decay[..., 3], 0.3)

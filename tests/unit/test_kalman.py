@@ -156,16 +156,16 @@ def test_simulated_states_follow_the_dense_conditional_law(scaled):
 
 
 @pytest.mark.parametrize(
-    ("trend", "free", "power"),
+    ("trend", "free", "power", "fading"),
     [
-        ("local_level", False, (0.0, 0.0)),
-        ("integrated_ar1", True, (0.0, 0.0)),
-        ("local_level", False, (0.5, 1.0)),
-        ("integrated_ar1", True, (0.0, 0.5)),
+        ("local_level", False, (0.0, 0.0), "geometric"),
+        ("integrated_ar1", True, (0.0, 0.0), "geometric"),
+        ("local_level", False, (0.5, 1.0), "slowing"),
+        ("integrated_ar1", True, (0.0, 0.5), "geometric"),
     ],
-    ids=["local", "iar1", "local-count-scaled", "iar1-count-scaled"],
+    ids=["local", "iar1", "local-count-scaled-slowing", "iar1-count-scaled"],
 )
-def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free, power):
+def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free, power, fading):
     """The sampler's likelihood equals the NumPy filter on the model the paths come from."""
     shock = tf.Shock(name="s", start="2015-06", peak="2015-08")
     data, _ = tf.datasets.simulate_vacancies(
@@ -177,6 +177,7 @@ def test_the_vacancy_graph_and_the_path_draws_use_one_state_space(trend, free, p
         returns_to_scale="free" if free else "constant",
         innovation_count_power=power,
         observation_count_power=power[::-1],
+        shock_fading=fading,
     )
     model = build_vacancy_model(data, config)
     names = [n for n in stored_variables(config, with_hires=True) if n in model.named_vars]

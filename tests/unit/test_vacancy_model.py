@@ -21,6 +21,7 @@ from tests.conftest import QUICK, SHARED_DATA
     ("kwargs", "message"),
     [
         ({"trend": "var2"}, "trend must be"),
+        ({"shock_fading": "hyperbolic"}, "shock_fading must be one of"),
         ({"returns_to_scale": "increasing"}, "returns_to_scale must be"),
         ({"seasonal": "yes"}, "seasonal must be True or False"),
         ({"innovation_count_power": (0.5,)}, "innovation_count_power must be a pair"),
@@ -45,6 +46,7 @@ def test_config_round_trips_through_its_dict():
     cfg = tf.VacancyConfig(
         shocks=(tf.Shock(name="covid", start="2020-04"),),
         trend="local_level",
+        shock_fading="slowing",
         returns_to_scale="free",
         innovation_count_power=(0.0, 0.5),
         observation_count_power=(0.5, 0.5),

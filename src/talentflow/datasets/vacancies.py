@@ -41,6 +41,7 @@ def simulate_vacancies(
     shock_mean: npt.ArrayLike = (-0.4, 0.8),
     shock_sector_sd: float = 0.2,
     shock_decay: npt.ArrayLike = 0.15,
+    shock_slowing: npt.ArrayLike | None = None,
     hires: bool = True,
     matching_elasticity: npt.ArrayLike = 0.5,
     efficiency: float = 0.6,
@@ -80,6 +81,9 @@ def simulate_vacancies(
     shocks, shock_mean, shock_sector_sd, shock_decay
         Shocks, their mean effects ``(shock, series)`` (broadcast), the sector spread
         and the decay per shock.
+    shock_slowing : float or array, optional
+        Per shock, how fast its decay slows with age (``VacancyConfig(shock_fading=
+        "slowing")``); ``None`` (the default) fades geometrically.
     hires : bool
         Also simulate ``hires``.
     matching_elasticity, efficiency, efficiency_sigma, hires_sd
@@ -138,7 +142,11 @@ def simulate_vacancies(
     k_mean = np.broadcast_to(np.asarray(shock_mean, dtype=float), (n_k, 2))
     effect = rng.normal(k_mean[..., None], shock_sector_sd, size=(n_k, *cell))
     decay = np.broadcast_to(np.asarray(shock_decay, dtype=float), (n_k,)).copy()
-    log_level = latent + effect_terms(time, seasonal, tuple(shocks), effect, decay)
+    slowing = None
+    if shock_slowing is not None:
+        slowing = np.broadcast_to(np.asarray(shock_slowing, dtype=float), (n_k,)).copy()
+        extra[D.SHOCK_SLOWING] = ((D.SHOCK,), slowing)
+    log_level = latent + effect_terms(time, seasonal, tuple(shocks), effect, decay, slowing)
 
     obs_sd = np.broadcast_to(np.asarray(observation_sd, dtype=float), cell)
     observed = np.exp(log_level + obs_sd * rng.normal(size=log_level.shape))

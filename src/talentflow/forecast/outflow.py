@@ -81,7 +81,7 @@ def forecast_outflow(
         slope_steps = slope_sigma[..., None, None] * rng.normal(size=(n_chain, n_draw, h, n_s))
     future_trend, _ = kernels.trend_paths(trend[..., -1:, :], slope0, level_steps, slope_steps, np)
 
-    effect, decay = shock_draws(
+    effect, decay, _ = shock_draws(
         post, config.shocks, scenario, (D.SECTOR,), config.priors.shock_decay, rng
     )
     all_shocks = (*config.shocks, *scenario.shocks)

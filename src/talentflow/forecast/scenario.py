@@ -178,51 +178,65 @@ def shock_draws(
     cell: tuple[str, ...],
     decay_prior: Beta,
     rng: np.random.Generator,
-) -> tuple[FloatArray, FloatArray]:
-    """Effects ``(chain, draw, shock, *cell)`` and decays of the fitted + scenario shocks.
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """Effects ``(chain, draw, shock, *cell)``, decays and slowings of the fitted + scenario shocks.
 
     ``cell`` names the dims of a shock's effects (``sector`` last); a scenario shock's
     size is its ``effect``, a fitted shock's draws (``like``), or a draw from the
-    pooled distribution of a randomly chosen fitted shock. ``sectors`` and
-    ``variables`` (over a ``series`` dim) limit where it hits.
+    pooled distribution of a randomly chosen fitted shock, whose fading it takes too.
+    ``sectors`` and ``variables`` (over a ``series`` dim) limit where it hits. The
+    slowings are ``None`` when the posterior has none (geometric fading); a scenario
+    shock with its own ``decay`` fades geometrically.
     """
     n_chain, n_draw = post.sizes[D.CHAIN], post.sizes[D.DRAW]
+    sample = (n_chain, n_draw)
     shape = tuple(post.sizes[d] for d in cell)
-    effects = [np.zeros((n_chain, n_draw, 0, *shape))]
-    decays = [np.zeros((n_chain, n_draw, 0))]
+    rates = [D.SHOCK_DECAY, *([D.SHOCK_SLOWING] if D.SHOCK_SLOWING in post else [])]
+    effects = [np.zeros((*sample, 0, *shape))]
+    # Each shock's fading, (chain, draw, shock, rate): its decay and, if fitted, slowing.
+    fades = [np.zeros((*sample, 0, len(rates)))]
     if fitted:
         effects = [sample_draws(post, D.SHOCK_EFFECT, D.SHOCK, *cell)]
-        decays = [sample_draws(post, D.SHOCK_DECAY, D.SHOCK)]
+        fades = [np.stack([sample_draws(post, r, D.SHOCK) for r in rates], axis=-1)]
     names = [s.name for s in fitted]
     for shock in scenario.shocks:
+        own = shock.effect is not None and shock.decay is not None
+        pick = np.zeros(sample, dtype=int)
         if shock.like is not None:
-            k = names.index(shock.like)
-            effect, decay = effects[0][:, :, k], decays[0][..., k]
+            pick = np.full(sample, names.index(shock.like))
+        elif names and not own:
+            pick = rng.integers(len(names), size=sample)
+        fade = np.take_along_axis(fades[0], pick[..., None, None], axis=2)[:, :, 0]
+        if shock.like is not None:
+            effect = np.take_along_axis(effects[0], _expand(pick, len(cell) + 1), axis=2)[:, :, 0]
         elif shock.effect is not None:
-            effect = np.full((n_chain, n_draw, *shape), shock.effect)
-            decay = (
-                np.full((n_chain, n_draw), shock.decay)
-                if shock.decay is not None
-                else _pick_decay(decays[0], decay_prior, rng, (n_chain, n_draw))
-            )
+            effect = np.full((*sample, *shape), shock.effect)
+            if not names:
+                fade = _prior_fade(decay_prior, rng, sample, len(rates))
         else:
-            pick = rng.integers(len(names), size=(n_chain, n_draw))
             means = sample_draws(post, D.SHOCK_MEAN, D.SHOCK, *cell[:-1])
-            mean = means[np.arange(n_chain)[:, None], np.arange(n_draw)[None, :], pick]
+            mean = np.take_along_axis(means, _expand(pick, len(cell)), axis=2)[:, :, 0]
             spread = sample_draws(post, D.SHOCK_SECTOR_SD)
             effect = rng.normal(
                 mean[..., None],
                 spread.reshape(spread.shape + (1,) * len(cell)),
-                (n_chain, n_draw, *shape),
+                (*sample, *shape),
             )
-            decay = decays[0][np.arange(n_chain)[:, None], np.arange(n_draw)[None, :], pick]
         if shock.decay is not None:
-            decay = np.full((n_chain, n_draw), shock.decay)
+            fade = np.zeros((*sample, len(rates)))
+            fade[..., 0] = shock.decay
         effect = effect * _hit(post, cell, D.SECTOR, shock.sectors)
         effect = effect * _hit(post, cell, D.SERIES, shock.variables)
         effects.append(effect[:, :, None])
-        decays.append(decay[..., None])
-    return np.concatenate(effects, axis=2), np.concatenate(decays, axis=-1)
+        fades.append(fade[:, :, None])
+    fade_all = np.concatenate(fades, axis=2)
+    slowing = fade_all[..., 1] if len(rates) > 1 else None
+    return np.concatenate(effects, axis=2), fade_all[..., 0], slowing
+
+
+def _expand(pick: np.ndarray, n: int) -> np.ndarray:
+    """``pick`` ``(chain, draw)`` as an index along axis 2 of an array with ``n`` more axes."""
+    return pick.reshape(pick.shape + (1,) * n)
 
 
 def _hit(
@@ -235,14 +249,13 @@ def _hit(
     return hit.reshape([-1 if d == dim else 1 for d in cell])
 
 
-def _pick_decay(
-    fitted_decay: FloatArray, prior: Beta, rng: np.random.Generator, shape: tuple[int, int]
+def _prior_fade(
+    prior: Beta, rng: np.random.Generator, shape: tuple[int, int], n_rates: int
 ) -> FloatArray:
-    """Decay of a new shock: per draw, one of the fitted shocks' decays, else the prior's."""
-    if fitted_decay.shape[-1] == 0:
-        import pymc as pm
+    """Fading of a new shock when no shock was fitted: decays from ``prior``, geometric."""
+    import pymc as pm
 
-        draws = pm.draw(prior.dist(), draws=shape[0] * shape[1], random_seed=rng)
-        return np.asarray(draws, dtype=np.float64).reshape(shape)
-    pick = rng.integers(fitted_decay.shape[-1], size=(*shape, 1))
-    return np.take_along_axis(fitted_decay, pick, axis=-1)[..., 0]
+    draws = pm.draw(prior.dist(), draws=shape[0] * shape[1], random_seed=rng)
+    fade = np.zeros((*shape, n_rates))
+    fade[..., 0] = np.asarray(draws, dtype=np.float64).reshape(shape)
+    return fade

@@ -21,6 +21,7 @@ from talentflow.models.vacancies_graph import (
     stationary_increment,
     walk_levels,
 )
+from talentflow.models.vacancies_paths import effect_draws
 
 _CELL = (D.SERIES, D.SECTOR)
 
@@ -91,13 +92,14 @@ def forecast_vacancies(
     )
     all_shocks = (*config.shocks, *scenario.shocks)
     effect = decay = np.zeros(0)
+    slowing = None
     if all_shocks:
-        effect, decay = shock_draws(
+        effect, decay, slowing = shock_draws(
             post, config.shocks, scenario, _CELL, config.priors.shock_decay, rng
         )
     seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR) if config.seasonal else None
     log_level = levels.reshape(n_chain, n_draw, h, 2, n_sec) + effect_terms(
-        future, seasonal, all_shocks, effect, decay
+        future, seasonal, all_shocks, effect, decay, slowing
     )
     sample = {D.CHAIN: post[D.CHAIN].values, D.DRAW: post[D.DRAW].values}
     coords = {**sample, D.TIME: future, D.SERIES: list(SERIES), D.SECTOR: post[D.SECTOR].values}
@@ -253,12 +255,7 @@ def prior_paths(
     )
     cells = (n_chain, n_draw, n_time, 2, n_sec)
     trend = np.concatenate([start, levels], axis=-2).reshape(cells)
-    effect = decay = np.zeros(0)
-    if config.shocks:
-        effect = sample_draws(prior, D.SHOCK_EFFECT, D.SHOCK, *_CELL)
-        decay = sample_draws(prior, D.SHOCK_DECAY, D.SHOCK)
-    seasonal = sample_draws(prior, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR) if config.seasonal else None
-    log_level = trend + effect_terms(times, seasonal, config.shocks, effect, decay)
+    log_level = trend + effect_draws(prior, config, times)
     path_dims = (*D.SAMPLE_DIMS, D.TIME, *_CELL)
     paths = {
         D.TREND: (path_dims, trend),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytensor.tensor as pt
 
 from talentflow._typing import Tensor
 from talentflow.exceptions import ConfigError, DataError
@@ -211,18 +213,30 @@ def shock_timing(shocks: tuple[Shock, ...], months: np.ndarray) -> np.ndarray:
     return np.stack([build, since_peak])
 
 
-def shock_profile(timing: Tensor, decay: Tensor) -> Tensor:
+def shock_profile(timing: Tensor, decay: Tensor, slowing: Tensor | None = None) -> Tensor:
     """Multiplier of each shock's full-size effect over time, shape ``(..., shock, time)``.
 
-    The build-up times ``(1 - decay) ** months_since_peak``, from ``timing`` of
-    :func:`shock_timing`. NumPy arrays and PyTensor tensors alike; ``decay`` has the
-    shock axis last.
+    The build-up times the share of the effect left ``a`` months after the peak:
+    ``(1 - decay) ** a`` (geometric), or with ``slowing`` ``s > 0``
+    ``(1 + ((1 - decay) ** -s - 1) a) ** (-1 / s)``, whose monthly rate starts at
+    ``decay`` and falls with age (the tail of a mix of effects that fade at
+    gamma-distributed rates of shape ``1 / s``; ``s -> 0`` is geometric). ``timing``
+    is from :func:`shock_timing`; NumPy arrays and PyTensor tensors alike, ``decay``
+    and ``slowing`` with the shock axis last.
 
     Examples
     --------
     >>> timing = shock_timing((Shock(name="a", start="1970-02"),), np.array([0, 1, 3]))
     >>> shock_profile(timing, np.array([0.5]))
     array([[0.  , 1.  , 0.25]])
+    >>> shock_profile(timing, np.array([0.5]), np.array([1.0]))
+    array([[0.        , 1.        , 0.33333333]])
     """
     retained = (1.0 - decay)[..., :, None]
-    return timing[0] * retained ** timing[1]
+    if slowing is None:
+        return timing[0] * retained ** timing[1]
+    xp: Any = np if isinstance(decay, np.ndarray) and isinstance(slowing, np.ndarray) else pt
+    # In log1p / expm1 form, exact to rounding as s -> 0 (s = 0: geometric).
+    s = xp.maximum(slowing, 1e-12)[..., :, None]
+    step = xp.expm1(-s * xp.log(retained))
+    return timing[0] * xp.exp(-xp.log1p(step * timing[1]) / s)

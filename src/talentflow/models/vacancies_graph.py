@@ -23,7 +23,7 @@ import pytensor.tensor as pt
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._typing import FloatArray, Tensor, VacancyTrend
+from talentflow._typing import FloatArray, ShockFading, Tensor, VacancyTrend
 from talentflow.data._time import month_numbers
 from talentflow.exceptions import ConfigError
 from talentflow.models.kalman import StateSpace, kalman_loglik
@@ -78,6 +78,10 @@ class VacancyPriors:
     shock_sector_sd: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=0.3))
     #: Fraction of a shock's effect that fades each month.
     shock_decay: Beta = field(default_factory=lambda: Beta(alpha=2.0, beta=5.0))
+    #: How fast a shock's monthly rate of fading falls with age (``shock_fading="slowing"``
+    #: only): 0 is geometric; at 1 the share left ``a`` months after the peak is
+    #: ``1 / (1 + b a)``, so a fast early recovery can leave a long tail.
+    shock_slowing: HalfNormal = field(default_factory=lambda: HalfNormal(sigma=1.0))
     #: Pooled logit of the matching elasticity with respect to vacancies.
     elasticity_logit: Normal = field(default_factory=lambda: Normal(mu=0.0, sigma=1.0))
     #: Spread of the sectors' elasticity logits.
@@ -119,6 +123,12 @@ class VacancyConfig:
         increments that follow an AR(1) (``increment_persistence``; an ARIMA(1,1,0), so
         forecasts carry recent momentum and fade it). The AR(1) coefficient trades off
         against the innovation scales and mixes slowly on short chains.
+    shock_fading : {"geometric", "slowing"}
+        How a shock's effect fades after its peak: by a constant fraction
+        ``shock_decay`` a month (the default), or with that rate in the first month
+        and falling with age at ``shock_slowing`` (estimated per shock), so one shock
+        can recover fast at first and slowly later (see
+        :func:`~talentflow.models.shocks.shock_profile`).
     seasonal : bool
         Add a seasonal term per series and sector (switch off when every series is
         seasonally adjusted).
@@ -152,6 +162,7 @@ class VacancyConfig:
 
     shocks: tuple[Shock, ...] = ()
     trend: VacancyTrend = "local_level"
+    shock_fading: ShockFading = "geometric"
     seasonal: bool = True
     innovation_count_power: tuple[float, float] = (0.0, 0.0)
     observation_count_power: tuple[float, float] = (0.0, 0.0)
@@ -161,6 +172,10 @@ class VacancyConfig:
     def __post_init__(self) -> None:
         object.__setattr__(self, "shocks", fitted_shocks(self.shocks))
         check_trend(self.trend)
+        if self.shock_fading not in get_args(ShockFading):
+            raise ConfigError(
+                f"shock_fading must be one of {get_args(ShockFading)}, got {self.shock_fading!r}"
+            )
         if self.returns_to_scale not in ("constant", "free"):
             raise ConfigError(
                 f"returns_to_scale must be 'constant' or 'free', got {self.returns_to_scale!r}"
@@ -204,6 +219,8 @@ def stored_variables(config: VacancyConfig, with_hires: bool) -> list[str]:
         names += [D.SEASONAL_SCALE, D.SEASONAL]
     if config.shocks:
         names += [D.SHOCK_MEAN, D.SHOCK_SECTOR_SD, D.SHOCK_EFFECT, D.SHOCK_DECAY]
+        if config.shock_fading == "slowing":
+            names.append(D.SHOCK_SLOWING)
     if with_hires:
         names += [
             D.MATCHING_ELASTICITY,
@@ -443,12 +460,14 @@ def effect_terms(
     shocks: tuple[Shock, ...],
     effect: FloatArray,
     decay: FloatArray,
+    slowing: FloatArray | None = None,
 ) -> FloatArray:
     """Seasonal and shock terms of the log levels ``(..., time, series, sector)`` (NumPy).
 
     ``seasonal`` is ``(..., series, sector, month_of_year)`` (``None``: no seasonal
-    term); ``effect`` ``(..., shock, series, sector)`` and ``decay`` ``(..., shock)`` are
-    the full-size effects and decays of ``shocks`` (ignored when there are none).
+    term); ``effect`` ``(..., shock, series, sector)``, ``decay`` and ``slowing``
+    ``(..., shock)`` are the full-size effects and fading of ``shocks`` (ignored when
+    there are none; ``slowing=None`` fades geometrically).
 
     Examples
     --------
@@ -461,7 +480,7 @@ def effect_terms(
     if seasonal is not None:
         out = out + np.einsum("tm,...sjm->...tsj", month_of_year(times), seasonal)
     if shocks:
-        profile = shock_profile(shock_timing(shocks, month_numbers(times)), decay)
+        profile = shock_profile(shock_timing(shocks, month_numbers(times)), decay, slowing)
         out = out + shock_terms(effect, profile)
     return out
 
@@ -727,7 +746,11 @@ def build_vacancy_model(data: xr.Dataset, config: VacancyConfig) -> pm.Model:
                 dims=(D.SHOCK, D.SERIES, D.SECTOR),
             )
             decay = p.shock_decay.create(D.SHOCK_DECAY, dims=D.SHOCK)
-            effects = effects + shock_terms(effect, shock_profile(box["shock_timing"], decay))
+            slowing = None
+            if config.shock_fading == "slowing":
+                slowing = p.shock_slowing.create(D.SHOCK_SLOWING, dims=D.SHOCK)
+            profile = shock_profile(box["shock_timing"], decay, slowing)
+            effects = effects + shock_terms(effect, profile)
         persistence = None
         if config.trend == "integrated_ar1":
             persistence = p.increment_persistence.create(D.INCREMENT_PERSISTENCE, dims=D.SERIES)

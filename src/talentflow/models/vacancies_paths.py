@@ -35,10 +35,13 @@ def effect_draws(post: xr.Dataset, config: VacancyConfig, times: np.ndarray) -> 
     """
     seasonal = sample_draws(post, D.SEASONAL, *_CELL, D.MONTH_OF_YEAR) if config.seasonal else None
     effect = decay = np.zeros(0)
+    slowing = None
     if config.shocks:
         effect = sample_draws(post, D.SHOCK_EFFECT, D.SHOCK, *_CELL)
         decay = sample_draws(post, D.SHOCK_DECAY, D.SHOCK)
-    terms = effect_terms(times, seasonal, config.shocks, effect, decay)
+        if config.shock_fading == "slowing":
+            slowing = sample_draws(post, D.SHOCK_SLOWING, D.SHOCK)
+    terms = effect_terms(times, seasonal, config.shocks, effect, decay, slowing)
     shape = (post.sizes[D.CHAIN], post.sizes[D.DRAW], len(times), 2, post.sizes[D.SECTOR])
     out: FloatArray = np.broadcast_to(terms, shape)
     return out

@@ -8,8 +8,8 @@ lies in every validation window, as a shock that builds up to its trough, each
 series' ``innovation_count_power`` (0 or 0.5, chosen by that series' CRPS) and, on top
 of that choice, the job seekers' ``observation_count_power`` (0 or 0.5, by their CRPS
 over horizons 1-12: the month's noise sets the near-term intervals). Last, that
-configuration with ``trend="integrated_ar1"``, kept if the mean over the two series of
-its CRPS ratio over horizons 1-12 is below 1.
+configuration with ``trend="integrated_ar1"``, and with ``shock_fading="slowing"``, each
+kept if the mean over the two series of its CRPS ratio over horizons 1-12 is below 1.
 """
 
 from __future__ import annotations
@@ -71,6 +71,17 @@ def candidates() -> dict[str, Callable[[pd.Timestamp], Any]]:
             innovation_count_power=COUNT_POWER,
             observation_count_power=OBSERVATION_POWER,
         )
+    label = (
+        f'VacancyModel (shock_fading="slowing", recession shock, innovation_count_power='
+        f"{COUNT_POWER}, observation_count_power={OBSERVATION_POWER})"
+    )
+    models[label] = lambda cutoff: vacancy_model(
+        cutoff,
+        (RECESSION,),
+        shock_fading="slowing",
+        innovation_count_power=COUNT_POWER,
+        observation_count_power=OBSERVATION_POWER,
+    )
     return models
 
 
@@ -95,7 +106,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"({RECESSION.start} to {RECESSION.peak}, NBER dates) as one that builds up to its "
         "trough, and with the recession and each series' innovation sd (and then the "
         "job seekers' observation noise) scaled by its count (`innovation_count_power`, "
-        "`observation_count_power`), and last that with the integrated AR(1) trend; the "
+        "`observation_count_power`), and last that with the integrated AR(1) trend and "
+        'with shocks whose decay slows with age (`shock_fading="slowing"`); the '
         "baselines on the whole history.",
         "",
         *headline_table(r["models"]),

@@ -5,15 +5,9 @@ import pytest
 from scipy import stats
 
 import talentflow as tf
+from tests.recovery import inside_90
 
 SHOCKS = (tf.Shock(name="first", start="2021-06"), tf.Shock(name="second", start="2022-03"))
-
-
-def _covered(posterior, truth, name):
-    lo = posterior[name].quantile(0.05, dim=("chain", "draw"), method="linear")
-    hi = posterior[name].quantile(0.95, dim=("chain", "draw"), method="linear")
-    inside = (truth[name] >= lo) & (truth[name] <= hi)
-    return int(inside.sum()), int(inside.size)
 
 
 @pytest.mark.slow
@@ -37,10 +31,11 @@ def test_90_percent_intervals_cover_the_truth_at_the_advertised_rate(seed):
     model = tf.OutflowModel(tf.OutflowConfig(shocks=SHOCKS))
     model.fit(data, draws=400, tune=600, chains=2, random_seed=seed, check=False)
     post = model.posterior_.posterior
-    counts = {
-        n: _covered(post, truth, n)
+    inside = {
+        n: inside_90(post, truth, n)
         for n in ("shock_effect", "baseline", "destination_share", "shock_decay")
     }
+    counts = {n: (int(hit.sum()), hit.size) for n, hit in inside.items()}
     hits = sum(c[0] for c in counts.values())
     total = sum(c[1] for c in counts.values())
     # Accept what a Binomial(total, 0.9) count would give with probability >= 0.995 (either

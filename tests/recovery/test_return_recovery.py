@@ -5,18 +5,12 @@ import pytest
 from scipy import stats
 
 import talentflow as tf
+from tests.recovery import inside_90
 
 WAVE = tf.Shock(name="wave", start="2021-09")
 SCALARS = ("hazard_level", "hazard_scale", "hazard_shape", "wave_effect")
 EFFECTS = ("sector_effect", "destination_effect")
 MONTHS = [3, 6, 12, 24]
-
-
-def _inside(post, truth, name, **sel):
-    draws, true = post[name].sel(**sel), truth[name].sel(**sel)
-    lo = draws.quantile(0.05, dim=("chain", "draw"), method="linear")
-    hi = draws.quantile(0.95, dim=("chain", "draw"), method="linear")
-    return ((true >= lo) & (true <= hi)).values.ravel()
 
 
 @pytest.mark.slow
@@ -37,8 +31,8 @@ def test_90_percent_intervals_cover_the_true_hazard():
         model = tf.ReturnModel(tf.ReturnConfig(waves=(WAVE,)))
         model.fit(data, draws=400, tune=500, chains=2, random_seed=seed, check=False)
         post = model.posterior_.posterior
-        hits += [h for name in (*SCALARS, *EFFECTS) for h in _inside(post, truth, name)]
-        covered = _inside(post, truth, "return_hazard", months_abroad=MONTHS)
+        hits += [h for name in (*SCALARS, *EFFECTS) for h in inside_90(post, truth, name)]
+        covered = inside_90(post, truth, "return_hazard", months_abroad=MONTHS)
         hazard_cover.append(covered.mean())
         # Informative, not just wide: the hazard a year out is located within +-25%.
         at_12 = post.return_hazard.sel(months_abroad=12)

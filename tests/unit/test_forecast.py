@@ -157,3 +157,11 @@ def test_scenario_shocks_take_a_fitted_shocks_decay_and_slowing_together():
     )
     assert none is None
     np.testing.assert_array_equal(geometric_decay[..., 3], 0.3)
+    # Without fitted shocks, a sized shock's decay comes from the prior.
+    sized = tf.Scenario(shocks=scenario.shocks[1:3])
+    no_shocks = post.drop_vars("shock_slowing")
+    effect, decay, none = shock_draws(no_shocks, (), sized, cell, prior, rng)
+    assert effect.shape == (1, n, 2, 2, 3)
+    assert none is None
+    np.testing.assert_array_equal(decay[..., 0], 0.3)
+    assert 0.15 < decay[..., 1].mean() < 0.45  # Beta(2, 5): mean 0.29

@@ -206,12 +206,14 @@ def shock_draws(
             pick = np.full(sample, names.index(shock.like))
         elif names and not own:
             pick = rng.integers(len(names), size=sample)
-        fade = np.take_along_axis(fades[0], pick[..., None, None], axis=2)[:, :, 0]
+        fade = np.zeros((*sample, len(rates)))
+        if names:
+            fade = np.take_along_axis(fades[0], _expand(pick, 2), axis=2)[:, :, 0]
         if shock.like is not None:
             effect = np.take_along_axis(effects[0], _expand(pick, len(cell) + 1), axis=2)[:, :, 0]
         elif shock.effect is not None:
             effect = np.full((*sample, *shape), shock.effect)
-            if not names:
+            if not names and not own:
                 fade = _prior_fade(decay_prior, rng, sample, len(rates))
         else:
             means = sample_draws(post, D.SHOCK_MEAN, D.SHOCK, *cell[:-1])

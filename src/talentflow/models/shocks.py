@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytensor.tensor as pt
+from pytensor.graph.basic import Variable
 
 from talentflow._typing import Tensor
 from talentflow.exceptions import ConfigError, DataError
@@ -235,7 +236,7 @@ def shock_profile(timing: Tensor, decay: Tensor, slowing: Tensor | None = None) 
     retained = (1.0 - decay)[..., :, None]
     if slowing is None:
         return timing[0] * retained ** timing[1]
-    xp: Any = np if isinstance(decay, np.ndarray) and isinstance(slowing, np.ndarray) else pt
+    xp: Any = pt if isinstance(decay, Variable) or isinstance(slowing, Variable) else np
     # In log1p / expm1 form, exact to rounding as s -> 0 (s = 0: geometric).
     s = xp.maximum(slowing, 1e-12)[..., :, None]
     step = xp.expm1(-s * xp.log(retained))

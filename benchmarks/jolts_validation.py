@@ -57,31 +57,21 @@ def candidates() -> dict[str, Callable[[pd.Timestamp], Any]]:
             cutoff, (RECESSION,), innovation_count_power=power
         )
     # The job seekers' observation noise scaled too, on top of the chosen innovations
-    # (the configuration ``jolts.py`` tests); then that with the integrated AR(1) trend.
-    for trend in ("local_level", "integrated_ar1"):
-        named = "" if trend == "local_level" else f'trend="{trend}", '
+    # (the configuration ``jolts.py`` tests); then that with the integrated AR(1) trend,
+    # and with shocks whose decay slows with age.
+    for variant in ({}, {"trend": "integrated_ar1"}, {"shock_fading": "slowing"}):
+        named = "".join(f'{key}="{value}", ' for key, value in variant.items())
         label = (
             f"VacancyModel ({named}recession shock, innovation_count_power={COUNT_POWER}, "
             f"observation_count_power={OBSERVATION_POWER})"
         )
-        models[label] = lambda cutoff, trend=trend: vacancy_model(
+        models[label] = lambda cutoff, variant=variant: vacancy_model(
             cutoff,
             (RECESSION,),
-            trend=trend,
             innovation_count_power=COUNT_POWER,
             observation_count_power=OBSERVATION_POWER,
+            **variant,
         )
-    label = (
-        f'VacancyModel (shock_fading="slowing", recession shock, innovation_count_power='
-        f"{COUNT_POWER}, observation_count_power={OBSERVATION_POWER})"
-    )
-    models[label] = lambda cutoff: vacancy_model(
-        cutoff,
-        (RECESSION,),
-        shock_fading="slowing",
-        innovation_count_power=COUNT_POWER,
-        observation_count_power=OBSERVATION_POWER,
-    )
     return models
 
 

@@ -206,15 +206,10 @@ def shock_draws(
             pick = np.full(sample, names.index(shock.like))
         elif names and not own:
             pick = rng.integers(len(names), size=sample)
-        fade = np.zeros((*sample, len(rates)))
-        if names:
-            fade = np.take_along_axis(fades[0], _expand(pick, 2), axis=2)[:, :, 0]
         if shock.like is not None:
             effect = np.take_along_axis(effects[0], _expand(pick, len(cell) + 1), axis=2)[:, :, 0]
         elif shock.effect is not None:
             effect = np.full((*sample, *shape), shock.effect)
-            if not names and not own:
-                fade = _prior_fade(decay_prior, rng, sample, len(rates))
         else:
             means = sample_draws(post, D.SHOCK_MEAN, D.SHOCK, *cell[:-1])
             mean = np.take_along_axis(means, _expand(pick, len(cell)), axis=2)[:, :, 0]
@@ -227,6 +222,10 @@ def shock_draws(
         if shock.decay is not None:
             fade = np.zeros((*sample, len(rates)))
             fade[..., 0] = shock.decay
+        elif names:
+            fade = np.take_along_axis(fades[0], _expand(pick, 2), axis=2)[:, :, 0]
+        else:  # a sized shock on a model without fitted shocks
+            fade = _prior_fade(decay_prior, rng, sample, len(rates))
         effect = effect * _hit(post, cell, D.SECTOR, shock.sectors)
         effect = effect * _hit(post, cell, D.SERIES, shock.variables)
         effects.append(effect[:, :, None])

@@ -43,7 +43,8 @@ MODEL = (
     "VacancyModel (local level, seasonal, recession and pandemic shocks, "
     f"innovation_count_power={COUNT_POWER}, observation_count_power={OBSERVATION_POWER})"
 )
-FIT = {"draws": 400, "tune": 400, "chains": 2, "check": False}
+#: The library's default draws and tuning, on 2 chains (the machine's 2 cores).
+FIT = {"draws": 1000, "tune": 1000, "chains": 2, "check": False}
 BASELINES = {
     "ETS (damped trend, seasonal)": BaselineConfig(kind="ets", seasonal_periods=12, paths=300),
     "UC local linear trend (seasonal)": BaselineConfig(
@@ -178,7 +179,11 @@ def load_panel(benchmark: str) -> xr.Dataset | None:
 
 
 def backtests(
-    data: xr.Dataset, cutoffs: pd.DatetimeIndex, seed: int, models: dict[str, Any]
+    data: xr.Dataset,
+    cutoffs: pd.DatetimeIndex,
+    seed: int,
+    models: dict[str, Any],
+    fit: dict[str, Any] = FIT,
 ) -> dict[str, xr.Dataset]:
     """Scores of every baseline and of each vacancy model (a factory of the cutoff)."""
     common = {"cutoffs": cutoffs, "horizon": 12, "variables": VARIABLES, "random_seed": seed}
@@ -187,7 +192,7 @@ def backtests(
         for label, config in BASELINES.items()
     }
     for label, factory in models.items():
-        scores[label] = backtest(factory, data, window=WINDOW, fit_kwargs=FIT, **common)
+        scores[label] = backtest(factory, data, window=WINDOW, fit_kwargs=fit, **common)
     return scores
 
 

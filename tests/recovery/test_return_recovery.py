@@ -31,7 +31,7 @@ def test_90_percent_intervals_cover_the_true_hazard():
         model = tf.ReturnModel(tf.ReturnConfig(waves=(WAVE,)))
         model.fit(data, draws=400, tune=500, chains=2, random_seed=seed, check=False)
         post = model.posterior_.posterior
-        hits += [h for name in (*SCALARS, *EFFECTS) for h in inside_90(post, truth, name)]
+        hits += list(inside_90(post, truth, *SCALARS, *EFFECTS))
         covered = inside_90(post, truth, "return_hazard", months_abroad=MONTHS)
         hazard_cover.append(covered.mean())
         # Informative, not just wide: the hazard a year out is located within +-25%.

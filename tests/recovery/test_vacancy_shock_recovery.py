@@ -32,7 +32,7 @@ def test_a_slowing_shock_that_starts_before_the_data_is_recovered(vacancy_config
     model.fit(data, draws=400, tune=500, chains=2, random_seed=4, check=False)
     post = model.posterior_.posterior
     names = ("shock_effect", "shock_decay", "shock_slowing")
-    hits = np.concatenate([inside_90(post, truth, n) for n in names])
+    hits = inside_90(post, truth, *names)
     assert len(hits) == 10
     assert hits.sum() >= stats.binom.ppf(0.005, len(hits), 0.9), hits
     # Located, not just covered: the sign of every sector's effect on each series.

@@ -7,7 +7,13 @@ import xarray as xr
 
 import talentflow as tf
 from talentflow.baselines import BaselineConfig, StatsmodelsBaseline
-from talentflow.evaluation import backtest, relative_crps, score_forecast, summarize
+from talentflow.evaluation import (
+    backtest,
+    relative_crps,
+    resample_cutoffs,
+    score_forecast,
+    summarize,
+)
 from talentflow.testing import check_model_contract
 from tests.conftest import SHARED_DATA
 
@@ -105,6 +111,64 @@ def test_backtest_shapes_and_errors():
     ]:
         with pytest.raises(error, match=message):
             backtest(lambda _: StatsmodelsBaseline(), data, **{**good, **bad})
+
+
+def _scores(seed=0, n_cutoffs=5):
+    """Backtest-shaped scores with a few unobserved cells, without fitting anything."""
+    rng = np.random.default_rng(seed)
+    shape = (n_cutoffs, 2, 3, 2)
+    crps = rng.gamma(2.0, size=shape)
+    crps[1, 0, 2] = np.nan
+    crps[3, 1, :, 0] = np.nan
+    dims = ("cutoff", "variable", "horizon", "sector")
+    return xr.Dataset(
+        {
+            "crps": (dims, crps),
+            "covered": (dims, np.where(np.isnan(crps), np.nan, rng.random(shape) < 0.8)),
+            "max_rhat": ("cutoff", np.ones(n_cutoffs)),
+        },
+        coords={
+            "cutoff": pd.date_range("2015-01", periods=n_cutoffs, freq="6MS"),
+            "variable": ["vacancies", "job_seekers"],
+        },
+    )
+
+
+def test_cutoff_bootstrap_weights_whole_cutoffs():
+    scores = _scores()
+    before = scores.copy(deep=True)
+    over = ["cutoff", "horizon", "sector"]
+    plain = summarize(scores, over=over)
+    weights = resample_cutoffs(scores, resamples=300, random_seed=3)
+    assert dict(weights.sizes) == {"resample": 300, "cutoff": 5}
+    assert (weights.sum("cutoff") == 5).all()
+    boot = summarize(scores, over=over, weights=weights)
+    assert dict(boot.crps.sizes) == {"resample": 300, "variable": 2}
+    assert "max_rhat" not in boot
+    # Weights of one are the plain pooled mean; drawing one cutoff only is its mean.
+    ones = xr.ones_like(weights.isel(resample=[0]))
+    xr.testing.assert_allclose(summarize(scores, over=over, weights=ones).isel(resample=0), plain)
+    third = xr.zeros_like(ones).where(ones.cutoff != scores.cutoff[2], 5)
+    alone = summarize(scores.isel(cutoff=[2]), over=over)
+    xr.testing.assert_allclose(summarize(scores, over=over, weights=third).isel(resample=0), alone)
+    # The bootstrap spreads around the pooled mean, within the cutoffs' own range.
+    per_cutoff = summarize(scores, over=["horizon", "sector"]).crps
+    assert (boot.crps.min("resample") >= per_cutoff.min("cutoff") - 1e-12).all()
+    assert (boot.crps.max("resample") <= per_cutoff.max("cutoff") + 1e-12).all()
+    low, high = boot.crps.quantile([0.05, 0.95], "resample")
+    assert ((low < plain.crps) & (plain.crps < high)).all()
+    # Paired: the same weights on both models.
+    ratio = relative_crps(scores.assign(crps=2 * scores.crps), scores, weights=weights)
+    np.testing.assert_allclose(ratio.values, 2.0)
+    xr.testing.assert_identical(scores, before)
+    with pytest.raises(tf.ConfigError, match="over must include 'cutoff'"):
+        summarize(scores, over=["horizon"], weights=weights)
+    with pytest.raises(tf.DataError, match=r"weights: must be resample_cutoffs\(scores\)"):
+        summarize(scores.isel(cutoff=slice(1, None)), weights=weights)
+    with pytest.raises(tf.DataError, match="scores: at least 2 cutoffs to resample, got 1"):
+        resample_cutoffs(scores.isel(cutoff=[0]))
+    with pytest.raises(tf.ConfigError, match="resamples must be a positive integer"):
+        resample_cutoffs(scores, resamples=0)
 
 
 JOLTS = SHARED_DATA / "us_jolts_cps" / "fred"

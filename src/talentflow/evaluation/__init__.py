@@ -1,5 +1,11 @@
 """Evaluation of forecasts: rolling-origin backtests scored by CRPS, coverage and MAE."""
 
-from talentflow.evaluation.backtest import backtest, relative_crps, score_forecast, summarize
+from talentflow.evaluation.backtest import (
+    backtest,
+    relative_crps,
+    resample_cutoffs,
+    score_forecast,
+    summarize,
+)
 
-__all__ = ["backtest", "relative_crps", "score_forecast", "summarize"]
+__all__ = ["backtest", "relative_crps", "resample_cutoffs", "score_forecast", "summarize"]

@@ -19,15 +19,17 @@ import scoringrules as sr
 import xarray as xr
 
 from talentflow import _dims as D
-from talentflow._config import check_count
+from talentflow._config import as_generator, check_count
+from talentflow._typing import RandomSeed
 from talentflow.data._time import horizon_months
-from talentflow.exceptions import DataError
+from talentflow.exceptions import ConfigError, DataError
 from talentflow.sampling.diagnostics import diagnose
 
 CUTOFF = "cutoff"
 HORIZON = "horizon"
 INTERVAL = "interval"
 VARIABLE = "variable"
+RESAMPLE = "resample"
 #: Per-cutoff convergence checks of a Bayesian fit, named as the fields of ``Diagnostics``.
 FIT_CHECKS = ("max_rhat", "min_ess_bulk", "min_ess_tail", "divergences")
 
@@ -174,22 +176,118 @@ def _fit_checks(model: Any) -> dict[str, float]:
     return {name: float(getattr(d, name)) for name in FIT_CHECKS}
 
 
-def summarize(scores: xr.Dataset, *, over: Sequence[str] = (CUTOFF,)) -> xr.Dataset:
+def resample_cutoffs(
+    scores: xr.Dataset, *, resamples: int = 2000, random_seed: RandomSeed | None = None
+) -> xr.DataArray:
+    """Bootstrap weights ``(resample, cutoff)``: how often each resample draws each cutoff.
+
+    Whole cutoffs are drawn with replacement, so the outcomes of one cutoff, which share
+    its fit and its months and so are far from independent, stay together. Pass the
+    weights to :func:`summarize` or :func:`relative_crps` to get each statistic per
+    resample; the same weights for two models make a paired comparison.
+
+    Raises
+    ------
+    ConfigError
+        If ``resamples`` is not a positive integer.
+    DataError
+        If ``scores`` has fewer than two cutoffs.
+
+    Examples
+    --------
+    >>> scores = xr.Dataset({"crps": ("cutoff", [1.0, 2.0, 3.0])},
+    ...                     coords={"cutoff": [0, 1, 2]})
+    >>> w = resample_cutoffs(scores, resamples=4, random_seed=0)
+    >>> w.dims, w.sum("cutoff").values.tolist()
+    (('resample', 'cutoff'), [3, 3, 3, 3])
+    """
+    n_resamples = check_count("resamples", resamples)
+    n_cutoffs = scores.sizes.get(CUTOFF, 0)
+    if n_cutoffs < 2:
+        raise DataError([f"scores: at least 2 cutoffs to resample, got {n_cutoffs}"])
+    draws = as_generator(random_seed).multinomial(
+        n_cutoffs, np.full(n_cutoffs, 1.0 / n_cutoffs), size=n_resamples
+    )
+    return xr.DataArray(
+        draws, dims=(RESAMPLE, CUTOFF), coords={CUTOFF: scores[CUTOFF].values}, name="weight"
+    )
+
+
+def _mean(values: xr.DataArray, over: Sequence[str], weights: xr.DataArray | None) -> xr.DataArray:
+    """Mean of the non-NaN ``values`` over ``over``, each cutoff counted ``weights`` times."""
+    if weights is None:
+        return values.mean(list(over), skipna=True)
+    rest = [d for d in over if d != CUTOFF]
+    total = xr.dot(weights, values.fillna(0.0).sum(rest), dim=CUTOFF)
+    count = xr.dot(weights, values.notnull().sum(rest), dim=CUTOFF)
+    mean: xr.DataArray = total / count
+    return mean
+
+
+def _check_weights(scores: xr.Dataset, over: Sequence[str], weights: xr.DataArray | None) -> None:
+    """Raise unless ``weights`` (if any) resample the cutoffs of ``scores`` and ``over``."""
+    if weights is None:
+        return
+    if CUTOFF not in over:
+        raise ConfigError(f"over must include {CUTOFF!r} when weights resample cutoffs")
+    if set(weights.dims) != {RESAMPLE, CUTOFF} or not np.array_equal(
+        weights[CUTOFF].values, scores[CUTOFF].values
+    ):
+        raise DataError(
+            [
+                "weights: must be resample_cutoffs(scores), dims (resample, cutoff) over the "
+                "same cutoffs as the scores"
+            ]
+        )
+
+
+def summarize(
+    scores: xr.Dataset,
+    *,
+    over: Sequence[str] = (CUTOFF,),
+    weights: xr.DataArray | None = None,
+) -> xr.Dataset:
     """Average a backtest's scores over ``over`` (default: cutoffs), skipping NaN.
 
     ``covered`` becomes the observed coverage rate of each interval; the fits'
-    convergence checks are left out (read them from the backtest itself).
+    convergence checks are left out (read them from the backtest itself). With
+    ``weights`` from :func:`resample_cutoffs` each cutoff counts as often as a resample
+    draws it, and the result gains a ``resample`` dim: its quantiles are a bootstrap
+    interval of each mean (``over`` must then include ``cutoff``).
+
+    Examples
+    --------
+    >>> scores = xr.Dataset({"covered": ("cutoff", [1.0, 0.0, 1.0, 1.0])},
+    ...                     coords={"cutoff": [0, 1, 2, 3]})
+    >>> float(summarize(scores).covered)
+    0.75
+    >>> boot = summarize(scores, weights=resample_cutoffs(scores, random_seed=0))
+    >>> boot.covered.quantile([0.05, 0.95], "resample").values.tolist()
+    [0.25, 1.0]
     """
-    return scores.drop_vars(FIT_CHECKS, errors="ignore").mean(list(over), skipna=True)
+    _check_weights(scores, over, weights)
+    kept = scores.drop_vars(FIT_CHECKS, errors="ignore")
+    return kept.map(_mean, over=over, weights=weights)
 
 
 def relative_crps(
-    scores: xr.Dataset, reference: xr.Dataset, *, horizons: slice | None = None
+    scores: xr.Dataset,
+    reference: xr.Dataset,
+    *,
+    horizons: slice | None = None,
+    weights: xr.DataArray | None = None,
 ) -> xr.DataArray:
-    """Mean CRPS of ``scores`` over that of ``reference`` (same cells), per variable."""
+    """Mean CRPS of ``scores`` over that of ``reference`` (same cells), per variable.
+
+    With ``weights`` from :func:`resample_cutoffs` both means count each cutoff as
+    often as a resample draws it (a paired bootstrap), giving one ratio per resample.
+    """
     pick = {HORIZON: horizons} if horizons is not None else {}
     ours, theirs = xr.align(scores.crps.sel(pick), reference.crps.sel(pick), join="inner")
+    _check_weights(ours.to_dataset(), [CUTOFF], weights)
     both = ours.notnull() & theirs.notnull()
     dims = [d for d in ours.dims if d != VARIABLE]
-    ratio: xr.DataArray = ours.where(both).mean(dims) / theirs.where(both).mean(dims)
+    ratio: xr.DataArray = _mean(ours.where(both), dims, weights) / _mean(
+        theirs.where(both), dims, weights
+    )
     return ratio

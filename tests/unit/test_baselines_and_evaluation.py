@@ -151,6 +151,11 @@ def test_cutoff_bootstrap_weights_whole_cutoffs():
     third = xr.zeros_like(ones).where(ones.cutoff != scores.cutoff[2], 5)
     alone = summarize(scores.isel(cutoff=[2]), over=over)
     xr.testing.assert_allclose(summarize(scores, over=over, weights=third).isel(resample=0), alone)
+    # A resample of cutoffs that leave a cell unobserved has no mean there.
+    fourth = xr.zeros_like(ones).where(ones.cutoff != scores.cutoff[3], 5)
+    gap = summarize(scores, weights=fourth).crps.isel(resample=0)
+    assert bool(gap.sel(variable="job_seekers", sector=0).isnull().all())
+    assert bool(gap.sel(variable="vacancies").notnull().all())
     # The bootstrap spreads around the pooled mean, within the cutoffs' own range.
     per_cutoff = summarize(scores, over=["horizon", "sector"]).crps
     assert (boot.crps.min("resample") >= per_cutoff.min("cutoff") - 1e-12).all()

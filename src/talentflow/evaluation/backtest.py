@@ -186,6 +186,20 @@ def resample_cutoffs(
     weights to :func:`summarize` or :func:`relative_crps` to get each statistic per
     resample; the same weights for two models make a paired comparison.
 
+    Parameters
+    ----------
+    scores : xarray.Dataset
+        A :func:`backtest` result (only its ``cutoff`` coordinate is read).
+    resamples : int
+        Number of bootstrap resamples.
+    random_seed : int or numpy.random.Generator, optional
+        Seed of the draws.
+
+    Returns
+    -------
+    xarray.DataArray
+        Integer counts ``(resample, cutoff)``, each row summing to the number of cutoffs.
+
     Raises
     ------
     ConfigError
@@ -220,6 +234,7 @@ def _mean(values: xr.DataArray, over: Sequence[str], weights: xr.DataArray | Non
     rest = [d for d in over if d != CUTOFF]
     total = xr.dot(weights, values.fillna(0.0).sum(rest), dim=CUTOFF)
     count = xr.dot(weights, values.notnull().sum(rest), dim=CUTOFF)
+    # A resample whose cutoffs leave a cell unobserved has no mean there (0 / 0: NaN).
     mean: xr.DataArray = total / count
     return mean
 

@@ -29,6 +29,10 @@ FOLDER = Path(__file__).resolve().parents[2] / "shared" / "data" / "us_jolts_cps
 CUTOFFS = pd.date_range("2015-01-01", "2024-07-01", freq="6MS")
 VARIABLES = ["vacancies", "job_seekers"]
 LATE = slice(6, 12)
+#: The headline spans of horizons, by their key suffix.
+SPANS = {"h6_12": LATE, "h1_12": slice(None)}
+#: Dims a headline score pools over.
+POOLED = ["cutoff", "sector", "horizon"]
 #: The cutoffs whose next 12 months hold the pandemic: nothing before them announced it.
 PRE_PANDEMIC = pd.to_datetime(["2019-07-01", "2020-01-01"])
 WINDOW = 96
@@ -67,16 +71,12 @@ def vacancy_model(
 
 def headline(scores: xr.Dataset) -> dict[str, Any]:
     """Mean CRPS and 80% coverage at horizons 6-12 and 1-12 (all cutoffs, sectors); fits."""
-    over = ["cutoff", "sector", "horizon"]
-    late = summarize(scores.sel(horizon=LATE), over=over)
-    every = summarize(scores, over=over)
-    return {
-        "crps_h6_12": {v: float(late.crps.sel(variable=v)) for v in VARIABLES},
-        "coverage_80_h6_12": {v: float(_cover80(late, v)) for v in VARIABLES},
-        "crps_h1_12": {v: float(every.crps.sel(variable=v)) for v in VARIABLES},
-        "coverage_80_h1_12": {v: float(_cover80(every, v)) for v in VARIABLES},
-        "fits": convergence(scores),
-    }
+    out: dict[str, Any] = {}
+    for span, horizons in SPANS.items():
+        mean = summarize(scores.sel(horizon=horizons), over=POOLED)
+        out[f"crps_{span}"] = {v: float(mean.crps.sel(variable=v)) for v in VARIABLES}
+        out[f"coverage_80_{span}"] = {v: float(_cover80(mean, v)) for v in VARIABLES}
+    return {**out, "fits": convergence(scores)}
 
 
 def _cover80(summary: xr.Dataset, variable: str) -> xr.DataArray:
@@ -140,7 +140,7 @@ def headline_table(models: dict[str, Any], span: str = "h6_12") -> list[str]:
 def _row(scores: xr.Dataset) -> dict[str, Any]:
     by_h = summarize(scores, over=["cutoff", "sector"])
     calm = scores.sel(horizon=LATE).drop_sel(cutoff=PRE_PANDEMIC)
-    calm_late = summarize(calm, over=["cutoff", "sector", "horizon"])
+    calm_late = summarize(calm, over=POOLED)
     by_cutoff = summarize(scores.sel(horizon=LATE), over=["sector", "horizon"])
     return {
         "coverage_80_by_horizon": {
@@ -167,18 +167,14 @@ def bootstrap_intervals(
     same resamples for both, so the ratio is paired).
     """
     weights = resample_cutoffs(ours, resamples=RESAMPLES, random_seed=seed)
-    over = ["cutoff", "sector", "horizon"]
 
     def bounds(x: xr.DataArray) -> list[float]:
         return [float(q) for q in x.quantile([0.05, 0.95], "resample").values]
 
-    out = {
-        f"coverage_80_{span}": {
-            v: bounds(_cover80(summarize(ours.sel(horizon=h), over=over, weights=weights), v))
-            for v in VARIABLES
-        }
-        for span, h in (("h6_12", LATE), ("h1_12", slice(None)))
-    }
+    out = {}
+    for span, horizons in SPANS.items():
+        boot = summarize(ours.sel(horizon=horizons), over=POOLED, weights=weights)
+        out[f"coverage_80_{span}"] = {v: bounds(_cover80(boot, v)) for v in VARIABLES}
     out["crps_ratio_h6_12"] = {
         v: bounds(relative_crps(ours, best[v], horizons=LATE, weights=weights).sel(variable=v))
         for v in VARIABLES

@@ -39,7 +39,9 @@ counts = st.lists(st.integers(0, 3), min_size=N_CUTOFF, max_size=N_CUTOFF).filte
 @given(values=cells, unobserved=gaps, weight=counts)
 def test_a_weight_counts_copies_of_a_cutoff(values, unobserved, weight):
     scores = _scores(values, unobserved)
-    weights = xr.DataArray([weight], dims=("resample", "cutoff"), coords={"cutoff": np.arange(4)})
+    weights = xr.DataArray(
+        [weight], dims=("resample", "cutoff"), coords={"cutoff": np.arange(N_CUTOFF)}
+    )
     copies = scores.isel(cutoff=np.repeat(np.arange(N_CUTOFF), weight))
     for over in (["cutoff"], ["cutoff", "horizon", "sector"]):
         weighted = summarize(scores, over=over, weights=weights).isel(resample=0)

@@ -239,14 +239,12 @@ def _mean(values: xr.DataArray, over: Sequence[str], weights: xr.DataArray | Non
     return mean
 
 
-def _check_weights(scores: xr.Dataset, over: Sequence[str], weights: xr.DataArray | None) -> None:
-    """Raise unless ``weights`` (if any) resample the cutoffs of ``scores`` and ``over``."""
-    if weights is None:
-        return
+def _check_weights(cutoffs: xr.DataArray, over: Sequence[str], weights: xr.DataArray) -> None:
+    """Raise unless ``weights`` resample ``cutoffs`` and ``over`` pools them."""
     if CUTOFF not in over:
         raise ConfigError(f"over must include {CUTOFF!r} when weights resample cutoffs")
     if set(weights.dims) != {RESAMPLE, CUTOFF} or not np.array_equal(
-        weights[CUTOFF].values, scores[CUTOFF].values
+        weights[CUTOFF].values, cutoffs.values
     ):
         raise DataError(
             [
@@ -280,7 +278,8 @@ def summarize(
     >>> boot.covered.quantile([0.05, 0.95], "resample").values.tolist()
     [0.25, 1.0]
     """
-    _check_weights(scores, over, weights)
+    if weights is not None:
+        _check_weights(scores[CUTOFF], over, weights)
     kept = scores.drop_vars(FIT_CHECKS, errors="ignore")
     return kept.map(_mean, over=over, weights=weights)
 
@@ -299,7 +298,8 @@ def relative_crps(
     """
     pick = {HORIZON: horizons} if horizons is not None else {}
     ours, theirs = xr.align(scores.crps.sel(pick), reference.crps.sel(pick), join="inner")
-    _check_weights(ours.to_dataset(), [CUTOFF], weights)
+    if weights is not None:
+        _check_weights(ours[CUTOFF], [CUTOFF], weights)
     both = ours.notnull() & theirs.notnull()
     dims = [d for d in ours.dims if d != VARIABLE]
     ratio: xr.DataArray = _mean(ours.where(both), dims, weights) / _mean(
